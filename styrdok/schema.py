@@ -1,0 +1,208 @@
+"""The JSON Schemas in ``schemas/``: loading, checking, and Swedish error messages.
+
+Every schema file is registered under its ``$id``. ``item.schema.json`` dispatches on
+the ``type`` field with ``if``/``then``; the mapping from type to schema is read from
+it, so a new item type needs only a new schema file and one ``allOf`` entry.
+
+Schemas also carry styrdok's own annotations, which drive the cross-file checks:
+``x-ref`` (the value is the id of an item of these types), ``x-vocabulary`` (the
+value is an id in that vocabulary of the model) and ``x-markdown`` (the value is
+Markdown text, ``inline`` or ``block``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from .fastcheck import Unsupported, compile_schema
+
+ITEM_SCHEMA = "item.schema.json"
+ANNOTATION_KEYS = ("x-ref", "x-vocabulary", "x-markdown")
+
+TYPE_NAMES = {
+    "object": "en mappning (nyckel: värde)",
+    "array": "en lista",
+    "string": "text",
+    "integer": "ett heltal",
+    "number": "ett tal",
+    "boolean": "true eller false",
+    "null": "ett tomt värde",
+}
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A styrdok annotation found at a path pattern (``*`` = every list item)."""
+
+    path: tuple
+    key: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class SchemaError:
+    """One schema violation: where (a data path, the key or the value) and what."""
+
+    path: tuple
+    message: str
+    at_key: bool = False
+
+
+class SchemaSet:
+    """All schemas of a content repository, ready to check items."""
+
+    def __init__(self, schema_dir: Path):
+        self.dir = schema_dir
+        documents = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.schema.json"))}
+        self.registry = Registry().with_resources(
+            (doc["$id"], Resource.from_contents(doc)) for doc in documents.values()
+        )
+        self.item_schema = documents[ITEM_SCHEMA]
+        resolver = self.registry.resolver(base_uri=self.item_schema["$id"])
+        self.validator = Draft202012Validator(self.item_schema, registry=self.registry)
+        self.type_schemas = _type_schemas(self.item_schema, resolver)
+        self.types = sorted(self.type_schemas)
+        self.annotations = {t: _annotations(s, resolver.lookup(s["$id"]).resolver) for t, s in self.type_schemas.items()}
+        try:
+            self.is_valid = compile_schema(self.item_schema, resolver)
+        except Unsupported:
+            self.is_valid = self.validator.is_valid
+
+    def errors(self, data: Any) -> list[SchemaError]:
+        """Every violation in one item, explained in Swedish (empty when valid)."""
+        if self.is_valid(data):
+            return []
+        found: dict[tuple, SchemaError] = {}
+        for error in self.validator.iter_errors(data):
+            for explained in _explain(error):
+                found.setdefault((explained.path, explained.message), explained)
+        return list(found.values())
+
+    def title(self, item_type: str) -> str:
+        return self.type_schemas[item_type].get("title", item_type)
+
+
+def _type_schemas(item_schema: dict, resolver) -> dict[str, dict]:
+    """Read ``type → schema`` from the item schema's if/then dispatch."""
+    result = {}
+    for branch in item_schema.get("allOf", []):
+        item_type = branch["if"]["properties"]["type"]["const"]
+        result[item_type] = resolver.lookup(branch["then"]["$ref"]).contents
+    return result
+
+
+def _annotations(schema: dict, resolver, path: tuple = ()) -> list[Annotation]:
+    """Collect styrdok annotations by walking a schema, following $ref."""
+    found = [Annotation(path, key, schema[key]) for key in ANNOTATION_KEYS if key in schema]
+    if "$ref" in schema:
+        resolved = resolver.lookup(schema["$ref"])
+        found += _annotations(resolved.contents, resolved.resolver, path)
+    for name, sub in schema.get("properties", {}).items():
+        found += _annotations(sub, resolver, path + (name,))
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            found += _annotations(schema[key], resolver, path + ("*",))
+    for sub in schema.get("allOf", []) + [schema.get(k) for k in ("then", "else") if k in schema]:
+        found += _annotations(sub, resolver, path)
+    return found
+
+
+def values_at(data: Any, pattern: tuple, prefix: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    """Yield ``(path, value)`` for every value matching a path pattern."""
+    if not pattern:
+        yield prefix, data
+        return
+    step, rest = pattern[0], pattern[1:]
+    if step == "*":
+        items = enumerate(data) if isinstance(data, list) else data.items() if isinstance(data, dict) else ()
+        for key, value in items:
+            yield from values_at(value, rest, prefix + (key,))
+    elif isinstance(data, dict) and step in data:
+        yield from values_at(data[step], rest, prefix + (step,))
+
+
+def describe_path(path: tuple) -> str:
+    """A path as staff read it: ``values[2].period`` with 1-based positions."""
+    text = ""
+    for step in path:
+        text += f"[{step + 1}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text
+
+
+def suggest(value: str, options) -> str:
+    """' Menade du "x"?' when something close exists, else ''."""
+    close = difflib.get_close_matches(str(value), list(options), n=1, cutoff=0.6)
+    return f' Menade du "{close[0]}"?' if close else ""
+
+
+def _explain(error) -> list[SchemaError]:
+    """Turn one jsonschema error into plain Swedish, pointing at the right place."""
+    path = tuple(error.absolute_path)
+    kind, value, schema, instance = error.validator, error.validator_value, error.schema, error.instance
+    where = f'fältet "{describe_path(path)}"' if path else "filen"
+    if kind == "required":
+        name = re.match(r"'(.*)' is a required property", error.message).group(1)
+        title = schema.get("properties", {}).get(name, {}).get("title")
+        label = f" ({title})" if title else ""
+        return [SchemaError(path, f'fältet "{describe_path(path + (name,))}"{label} saknas', at_key=bool(path))]
+    if kind == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        return [
+            SchemaError(path + (key,), f'okänt fält "{describe_path(path + (key,))}".{suggest(key, allowed)} Tillåtna fält här: {", ".join(allowed)}', at_key=True)
+            for key in sorted(set(instance) - set(allowed))
+        ]
+    if kind == "type":
+        return [SchemaError(path, f"{where} ska vara {_type_name(value)}, men är {_describe_value(instance)}")]
+    if kind in ("enum", "const"):
+        options = value if kind == "enum" else [value]
+        shown = ", ".join(json.dumps(o, ensure_ascii=False) for o in options)
+        return [SchemaError(path, f"{where} har ett värde som inte är tillåtet: {_describe_value(instance)}. Tillåtna värden: {shown}.{suggest(instance, [str(o) for o in options])}")]
+    if kind == "pattern":
+        hint = schema.get("description", "")
+        return [SchemaError(path, f"{where} har fel form: {_describe_value(instance)}. {hint}".rstrip())]
+    return [SchemaError(path, f"{where} {_limit_message(kind, value)}")]
+
+
+def _limit_message(kind: str, value) -> str:
+    messages = {
+        "minLength": "får inte vara tomt",
+        "maxLength": f"är för långt (högst {value} tecken)",
+        "minimum": f"måste vara minst {value}",
+        "maximum": f"får vara högst {value}",
+        "exclusiveMinimum": f"måste vara större än {value}",
+        "exclusiveMaximum": f"måste vara mindre än {value}",
+        "minItems": f"måste ha minst {value} {'värde' if value == 1 else 'värden'}",
+        "maxItems": f"får ha högst {value} värden",
+        "uniqueItems": "innehåller samma värde mer än en gång",
+        "minProperties": f"måste ha minst {value} {'fält' if value == 1 else 'fält'}",
+        "maxProperties": f"får ha högst {value} fält; dela upp dem i separata poster",
+        "false": "är inte tillåtet här",
+    }
+    return messages.get(kind, f"är ogiltigt ({kind})")
+
+
+def _type_name(value) -> str:
+    names = [value] if isinstance(value, str) else value
+    return " eller ".join(TYPE_NAMES.get(name, name) for name in names)
+
+
+def _describe_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "tomt"
+    if isinstance(value, str):
+        return f'texten "{value[:60]}"'
+    if isinstance(value, dict):
+        return "en mappning"
+    if isinstance(value, list):
+        return "en lista"
+    return f"talet {value}"

@@ -1,0 +1,263 @@
+"""Stage 2, validate: every file against its schema, then the checks across files.
+
+All problems are collected in one run and returned as diagnostics, each pointing at
+a file, a line and a column. Nothing here knows a municipality's vocabulary: levels,
+statuses and their required fields come from the content's ``model`` item, and the
+fields that hold references or Markdown are found through schema annotations.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from . import markup
+from .diagnostics import Diagnostic
+from .load import LoadedContent, SourceFile, locate, node_at
+from .schema import SchemaSet, describe_path, suggest, values_at
+
+CONFIG_TYPES = ("organisation", "model")
+DEFAULT_PERIODIC_TYPES = ("assignment", "measure", "goal")
+
+
+@dataclass
+class Index:
+    """Valid items by id, plus organisation units and groups as referable entries."""
+
+    items: dict[str, SourceFile] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)  # id -> item type, "unit" or "group"
+
+    def add(self, item_id: str, kind: str, source: SourceFile) -> None:
+        self.items[item_id] = source
+        self.kinds[item_id] = kind
+
+    def of_type(self, kind: str) -> list[SourceFile]:
+        return [self.items[i] for i, k in self.kinds.items() if k == kind]
+
+
+class Validator:
+    """Collects diagnostics for one content tree."""
+
+    def __init__(self, loaded: LoadedContent, schemas: SchemaSet):
+        self.loaded = loaded
+        self.schemas = schemas
+        self.diagnostics: list[Diagnostic] = list(loaded.problems)
+        self.index = Index()
+        self.model: dict = {}
+
+    def report(self, source: SourceFile, path: tuple, message: str, *, key: bool = False, severity: str = "error") -> None:
+        line, col = locate(source, path, key=key)
+        self.diagnostics.append(Diagnostic(source.path, line, col, message, severity))
+
+    def run(self, period: str | None = None) -> list[Diagnostic]:
+        valid = [source for source in self.loaded.files if self._check_schema(source)]
+        self._index(valid)
+        self._check_config()
+        for source in valid:
+            self._check_markdown(source)
+            self._check_references(source)
+        if self.model:
+            self._check_levels()
+            self._check_follow_ups()
+        self._check_cycles()
+        self._check_orphans()
+        if period:
+            self._check_period_complete(period)
+        return sorted(set(self.diagnostics))
+
+    def _check_schema(self, source: SourceFile) -> bool:
+        errors = self.schemas.errors(source.data)
+        for error in errors:
+            self.report(source, error.path, error.message, key=error.at_key)
+        return not errors
+
+    def _index(self, valid: list[SourceFile]) -> None:
+        for source in valid:
+            item_id, item_type = source.data["id"], source.data["type"]
+            if item_id in self.index.items:
+                first = self.index.items[item_id]
+                self.report(source, ("id",), f'id "{item_id}" används redan i {first.path}; varje id måste vara unikt')
+                continue
+            self.index.add(item_id, item_type, source)
+            if item_type == "organisation":
+                self._index_units(source)
+
+    def _index_units(self, source: SourceFile) -> None:
+        for kind, key in (("unit", "units"), ("group", "groups")):
+            for position, entry in enumerate(source.data.get(key, [])):
+                if entry["id"] in self.index.items:
+                    self.report(source, (key, position, "id"), f'id "{entry["id"]}" används redan; varje id måste vara unikt')
+                else:
+                    self.index.add(entry["id"], kind, source)
+
+    def _check_config(self) -> None:
+        for config_type in CONFIG_TYPES:
+            found = self.index.of_type(config_type)
+            if len(found) > 1:
+                for extra in found[1:]:
+                    self.report(extra, ("type",), f'det får bara finnas en fil av typen {config_type}; den första är {found[0].path}')
+            elif not found:
+                self.diagnostics.append(Diagnostic(self._root_name(), 1, 1, f"innehållet saknar en fil av typen {config_type} (konfiguration)"))
+        models = self.index.of_type("model")
+        self.model = models[0].data if models else {}
+
+    def _root_name(self) -> str:
+        return self.loaded.root.name
+
+    def _check_markdown(self, source: SourceFile) -> None:
+        for annotation in self.schemas.annotations[source.data["type"]]:
+            if annotation.key != "x-markdown":
+                continue
+            for path, text in values_at(source.data, annotation.path):
+                if isinstance(text, str):
+                    for line_offset, message in markup.problems(text, kind=annotation.value):
+                        self._report_in_text(source, path, line_offset, message)
+        if source.body is not None:
+            for line_offset, message in markup.problems(source.body, kind="section"):
+                self.diagnostics.append(Diagnostic(source.path, source.body_line + line_offset, 1, message))
+
+    def _report_in_text(self, source: SourceFile, path: tuple, line_offset: int, message: str) -> None:
+        line, col = locate(source, path)
+        if line_offset:  # block scalars (| and >) start on the line after the key
+            line, col = line + line_offset + (1 if _is_block_scalar(source, path) else 0), 1
+        self.diagnostics.append(Diagnostic(source.path, line, col, f'fältet "{describe_path(path)}": {message}'))
+
+    def _check_references(self, source: SourceFile) -> None:
+        for annotation in self.schemas.annotations[source.data["type"]]:
+            if annotation.key == "x-ref":
+                for path, ref in values_at(source.data, annotation.path):
+                    self._check_reference(source, path, ref, annotation.value)
+            elif annotation.key == "x-vocabulary" and self.model:
+                for path, value in values_at(source.data, annotation.path):
+                    self._check_vocabulary(source, path, value, annotation.value)
+
+    def _check_reference(self, source: SourceFile, path: tuple, ref: str, allowed: list[str]) -> None:
+        kind = self.index.kinds.get(ref)
+        if kind is None:
+            candidates = [i for i, k in self.index.kinds.items() if k in allowed]
+            self.report(source, path, f'"{ref}" finns inte.{suggest(ref, candidates)}')
+        elif kind not in allowed:
+            wanted = " eller ".join(self._type_label(k) for k in allowed)
+            self.report(source, path, f'"{ref}" är {self._type_label(kind).lower()}, men här krävs {wanted.lower()}')
+
+    def _type_label(self, kind: str) -> str:
+        labels = {"unit": "En nämnd eller ett bolag", "group": "En grupp"}
+        return labels.get(kind) or self.schemas.title(kind)
+
+    def _check_vocabulary(self, source: SourceFile, path: tuple, value: str, vocabulary: str) -> None:
+        entries = self.model.get(vocabulary, [])
+        ids = [entry["id"] for entry in entries]
+        if value not in ids:
+            shown = ", ".join(f'{entry["id"]} ({entry["label"]})' for entry in entries)
+            self.report(source, path, f'"{value}" finns inte i modellens {vocabulary}. Tillåtna: {shown}.{suggest(value, ids)}')
+
+    def _check_levels(self) -> None:
+        levels = {level["id"]: level for level in self.model["levels"]}
+        for source in self.index.of_type("goal"):
+            goal = source.data
+            allowed = levels.get(goal["level"], {}).get("parents", [])
+            for position, parent_id in enumerate(goal.get("parents", [])):
+                parent = self.index.items.get(parent_id)
+                if parent is None or parent.data["type"] != "goal" or goal["level"] not in levels:
+                    continue
+                if parent.data["level"] not in allowed:
+                    names = ", ".join(levels[p]["label"] for p in allowed) or "inga (toppnivå)"
+                    self.report(source, ("parents", position), f'ett mål på nivån {levels[goal["level"]]["label"]} får inte ligga under {levels.get(parent.data["level"], {}).get("label", parent.data["level"])}; tillåtna överordnade nivåer: {names}')
+
+    def _check_follow_ups(self) -> None:
+        statuses = self.model.get("statuses", {})
+        seen: dict[tuple, SourceFile] = {}
+        for source in self.index.of_type("follow_up"):
+            data = source.data
+            item = self.index.items.get(data["item"])
+            if item is None:
+                continue
+            key = (data["item"], data["period"])
+            if key in seen:
+                self.report(source, ("item",), f'"{data["item"]}" har redan en uppföljning för {data["period"]} i {seen[key].path}')
+            seen.setdefault(key, source)
+            self._check_status(source, statuses.get(item.data["type"]), item.data["type"])
+
+    def _check_status(self, source: SourceFile, vocabulary: list | None, item_type: str) -> None:
+        data = source.data
+        label = self._type_label(item_type).lower()
+        if not vocabulary:
+            self.report(source, ("item",), f"modellen har ingen statusvokabulär för {label} ({item_type})")
+            return
+        entry = next((s for s in vocabulary if s["id"] == data["status"]), None)
+        if entry is None:
+            ids = [s["id"] for s in vocabulary]
+            shown = ", ".join(f'{s["id"]} ({s["label"]})' for s in vocabulary)
+            self.report(source, ("status",), f'statusen "{data["status"]}" finns inte för {label}. Tillåtna: {shown}.{suggest(data["status"], ids)}')
+            return
+        for required in entry["requires"]:
+            if required not in data:
+                self.report(source, ("status",), f'statusen {entry["label"]} kräver fältet "{required}"', key=True)
+
+    def _check_cycles(self) -> None:
+        graph = {i: s.data.get("parents", []) for i, s in self.index.items.items() if self.index.kinds[i] not in ("unit", "group")}
+        for cycle in find_cycles(graph):
+            self.report(self.index.items[cycle[0]], ("parents",), "cykel i hierarkin: " + " → ".join(cycle))
+
+    def _check_orphans(self) -> None:
+        shown = self._goals_in_documents()
+        for source in self.index.of_type("measure"):
+            if any(parent not in self.index.items for parent in source.data["parents"]):
+                continue  # already reported as a dangling reference
+            if not self._reaches(source.data["id"], shown, set()):
+                self.report(source, ("parents",), "åtgärden visas inte i något dokument: ingen av dess överordnade finns med i ett dokuments contents", key=True)
+
+    def _goals_in_documents(self) -> set[str]:
+        shown = set()
+        for source in self.index.of_type("document"):
+            for block in source.data["contents"]:
+                shown.update(block.get("goals", []))
+        return shown
+
+    def _reaches(self, item_id: str, targets: set[str], visited: set[str]) -> bool:
+        if item_id in targets:
+            return True
+        if item_id in visited or item_id not in self.index.items:
+            return False
+        visited.add(item_id)
+        parents = self.index.items[item_id].data.get("parents", [])
+        return any(self._reaches(parent, targets, visited) for parent in parents)
+
+    def _check_period_complete(self, period: str) -> None:
+        covered = {s.data["item"] for s in self.index.of_type("follow_up") if s.data["period"] == period}
+        periodic = [t for t in self.model.get("statuses", {}) if t in DEFAULT_PERIODIC_TYPES] if self.model else []
+        for item_type in periodic:
+            for source in self.index.of_type(item_type):
+                if source.data["id"] not in covered:
+                    self.report(source, ("id",), f'{self._type_label(item_type).lower()} "{source.data["id"]}" saknar uppföljning för perioden {period}')
+
+
+def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Every cycle one depth-first pass meets, each as a closed path (a → b → a)."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    cycles = []
+    for start in sorted(graph):
+        if start in state:
+            continue
+        state[start], path, stack = 1, [start], [iter(graph[start])]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(child) == 1:
+                cycles.append(path[path.index(child):] + [child])
+            elif child in graph and child not in state:
+                state[child] = 1
+                path.append(child)
+                stack.append(iter(graph[child]))
+    return cycles
+
+
+def _is_block_scalar(source: SourceFile, path: tuple) -> bool:
+    return getattr(node_at(source, path), "style", None) in ("|", ">")
+
+
+def validate(loaded: LoadedContent, schemas: SchemaSet, *, period: str | None = None) -> list[Diagnostic]:
+    """Validate a loaded content tree; returns sorted diagnostics (empty when clean)."""
+    return Validator(loaded, schemas).run(period)
