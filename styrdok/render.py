@@ -1,0 +1,196 @@
+"""Stage 4, render: a Document of the model becomes deterministic Markdown.
+
+The Jinja2 templates in ``templates/`` hold all presentation: headings, table
+columns, captions and wording. This module gives them the model, Swedish number
+formatting (through babel) and a ``DocumentContext`` that numbers tables and
+measures in the order the template shows them, so every measure appears once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from babel.dates import get_month_names
+from babel.numbers import format_decimal
+
+from .model import Assignment, Content, Document, Goal, Indicator, Item, Measure
+
+KINDS = {"Assignment": Assignment, "Goal": Goal, "Indicator": Indicator, "Measure": Measure}
+
+MINUS = "\u2212"
+BLOCK_START = re.compile(r"^(\s*)(\d+)([.)])(\s)|^(\s*)([-+*>#|])(\s|$)")
+
+
+class RenderError(Exception):
+    """A template is missing or broken (Swedish message)."""
+
+
+@dataclass
+class MeasureGroup:
+    """Sibling goals shown together, and the measures their shared table lists."""
+
+    goals: list[Goal]
+    measures: list[tuple[int, Measure]]
+
+
+@dataclass
+class DocumentContext:
+    """Numbering state while one document renders: tables and measures."""
+
+    content: Content
+    document: Document
+    tables: int = 0
+    appendices: int = 0
+    numbers: dict[str, int] = field(default_factory=dict)
+
+    def caption(self, text: str) -> str:
+        """The next table's caption: "Tabell N. text"."""
+        self.tables += 1
+        text = collapse(text)
+        return f"{self.tables}. {text}" + ("" if text.endswith((".", "!", "?")) else ".")
+
+    def resolve(self, ids: list[str]) -> list[Item]:
+        return [self.content.items[item_id] for item_id in ids]
+
+    def appendix(self) -> int:
+        self.appendices += 1
+        return self.appendices
+
+    def children(self, item: Item, kind: str) -> list:
+        """Children of a kind, by class name (``Assignment``, ``Indicator``, ``Goal``)."""
+        return self.content.children_of(item, KINDS[kind])
+
+    def take_measures(self, *parents: Item) -> list[tuple[int, Measure]]:
+        """Measures of these parents not yet shown, numbered through the document."""
+        taken = []
+        for parent in parents:
+            for measure in self.content.children_of(parent, Measure):
+                if measure.id not in self.numbers:
+                    self.numbers[measure.id] = len(self.numbers) + 1
+                    taken.append((self.numbers[measure.id], measure))
+        return taken
+
+    def number_of(self, measure: Measure) -> int | None:
+        return self.numbers.get(measure.id)
+
+    def subgoal_groups(self, goal: Goal) -> list[tuple[str, list[MeasureGroup]]]:
+        """Child goals under their level's heading; neighbours sharing measures share a table."""
+        sections: dict[str, list[MeasureGroup]] = {}
+        for child in self.content.children_of(goal, Goal):
+            heading = child.level.heading or child.level.plural
+            groups = sections.setdefault(heading, [])
+            own = {m.id for m in self.content.children_of(child, Measure)}
+            if groups and own and own == {m.id for m in self._measures_of(groups[-1].goals)}:
+                groups[-1].goals.append(child)
+            else:
+                groups.append(MeasureGroup([child], []))
+        for groups in sections.values():
+            for group in groups:
+                group.measures = self.take_measures(*group.goals)
+        return list(sections.items())
+
+    def _measures_of(self, goals: list[Goal]) -> list[Measure]:
+        return [m for g in goals for m in self.content.children_of(g, Measure)]
+
+    def indicator_years(self, indicators: list) -> list[int]:
+        if self.document.indicator_years:
+            return list(self.document.indicator_years)
+        return sorted({value.year for indicator in indicators for value in indicator.values})
+
+
+def collapse(text: str) -> str:
+    """Inline text on one line: newlines and runs of spaces become one space."""
+    return " ".join(str(text).split())
+
+
+def cell(text) -> str:
+    """Inline Markdown that is safe at the start of a list item or table cell."""
+    return BLOCK_START.sub(_escape_marker, collapse(text))
+
+
+def _escape_marker(match: re.Match) -> str:
+    if match.group(2):
+        return f"{match.group(1)}{match.group(2)}\\{match.group(3)}{match.group(4)}"
+    return f"{match.group(5)}\\{match.group(6)}{match.group(7)}"
+
+
+def indent_block(text: str, width: int) -> str:
+    """Block Markdown indented to continue a list item (first line not indented)."""
+    lines = str(text).strip().split("\n")
+    pad = " " * width
+    return "\n".join([lines[0]] + [pad + line if line.strip() else "" for line in lines[1:]])
+
+
+class Renderer:
+    """Renders documents of one content model with one template directory."""
+
+    def __init__(self, content: Content, templates: Path, locale: str = "sv_SE"):
+        self.content = content
+        self.locale = locale
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates)),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            autoescape=False,
+        )
+        self.env.filters.update(
+            number=self.number, amount=self.amount, cell=cell, collapse=collapse, indent_block=indent_block,
+            join_list=join_list, bold=bold, yaml_string=lambda v: json.dumps(str(v), ensure_ascii=False),
+            month_short=self.month_short, month_name=self.month_name,
+        )
+        self.env.globals.update(organisation=content.organisation, model=content.model, content=content)
+
+    def render(self, document: Document, template: str) -> str:
+        """Render one template for a document into Markdown."""
+        context = DocumentContext(self.content, document)
+        try:
+            text = self.env.get_template(template).render(document=document, doc=context)
+        except jinja2.TemplateNotFound as error:
+            raise RenderError(f"mallen {error.name} finns inte i {self.env.loader.searchpath[0]}") from None
+        except jinja2.TemplateError as error:
+            raise RenderError(f"mallen {template} kunde inte användas: {error}") from None
+        return tidy(text)
+
+    def number(self, value, decimals: int | None = None) -> str:
+        """Swedish number: 5 337, 1,53, −7 605 (non-breaking space, real minus)."""
+        if value is None:
+            return ""
+        pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=self.locale).replace("-", MINUS)
+
+    def amount(self, value) -> str:
+        """An amount in a table's unit, whole numbers, signed."""
+        return self.number(value, 0)
+
+    def month_short(self, month: int) -> str:
+        return get_month_names("abbreviated", locale=self.locale)[month].rstrip(".")
+
+    def month_name(self, month: int) -> str:
+        return get_month_names("wide", locale=self.locale)[month]
+
+
+def bold(value) -> str:
+    """Strong emphasis for a non-empty cell (total rows)."""
+    return f"**{value}**" if str(value).strip() else ""
+
+
+def join_list(items, conjunction: str) -> str:
+    """"a, b och c" with the conjunction the template gives."""
+    items = [str(item) for item in items]
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+def tidy(text: str) -> str:
+    """Deterministic layout: no trailing spaces, at most one blank line, one final newline."""
+    lines = [line.rstrip() for line in text.split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    return text.strip("\n") + "\n"
+
