@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import pipeline
 from .diagnostics import format_diagnostics
+from .progress import progress_bar
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -67,26 +68,62 @@ def build_parser() -> argparse.ArgumentParser:
                        help="utdataformat: text (standard), json eller github (annoteringar i GitHub Actions)")
     check.add_argument("--period", metavar="ÅÅÅÅ-MM",
                        help="kräv en uppföljning för perioden av varje uppdrag, åtgärd och mål")
+
+    build = commands.add_parser("build", help="bygg dokument som Markdown, Word, PDF och HTML",
+                                description="Validerar innehållet och bygger de valda dokumenten (standard: alla) till "
+                                            "output/. Vid fel behålls tidigare utdata orörd.")
+    build.add_argument("documents", nargs="*", metavar="DOKUMENT", help="id för dokument att bygga (standard: alla)")
+    _add_content_options(build)
+    build.add_argument("--format", type=_formats, default=None, metavar="FORMAT",
+                       help="kommaseparerade format bland md, docx, pdf och html (standard: alla)")
+    build.add_argument("--output", type=Path, default=Path("output"), metavar="KATALOG",
+                       help="utdatakatalogen (standard: output)")
     return parser
 
 
+def _formats(text: str) -> set[str]:
+    chosen = {part.strip() for part in text.split(",") if part.strip()}
+    unknown = chosen - set(pipeline.FORMATS)
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"okänt format: {', '.join(sorted(unknown)) or text}; välj bland {', '.join(pipeline.FORMATS)}")
+    return chosen
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    command = args.command or "validate"
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # plain `python build.py`: validate and build everything
+        args = parser.parse_args(["build", *(argv or [])])
     try:
-        if command == "validate":
-            return _validate(args)
+        return COMMANDS[args.command](args)
     except pipeline.SetupError as error:
         print(f"fel: {error}", file=sys.stderr)
         return EXIT_USAGE
-    return EXIT_USAGE
 
 
 def _validate(args) -> int:
-    result = pipeline.check(getattr(args, "content", Path("content")), getattr(args, "schemas", None),
-                            strict=getattr(args, "strict", False), period=getattr(args, "period", None))
-    fmt = getattr(args, "format", "text")
-    if result.diagnostics or fmt == "json":
-        print(format_diagnostics(result.diagnostics, fmt))
+    result = pipeline.check(args.content, args.schemas, strict=args.strict, period=args.period)
+    if result.diagnostics or args.format == "json":
+        print(format_diagnostics(result.diagnostics, args.format))
     print(result.summary(), file=sys.stderr)
     return EXIT_CONTENT if result.errors else EXIT_OK
+
+
+def _build(args) -> int:
+    try:
+        with progress_bar() as advance:
+            artifacts = pipeline.build(args.content, args.output, documents=args.documents, formats=args.format,
+                                       schemas=args.schemas, progress=advance)
+    except pipeline.ContentInvalid as invalid:
+        print(format_diagnostics(invalid.result.diagnostics, "text"))
+        print(f"{invalid.result.summary()} Inget byggdes; tidigare utdata är orörd.", file=sys.stderr)
+        return EXIT_CONTENT
+    except pipeline.BuildError as error:
+        print(f"fel: bygget misslyckades: {error}. Tidigare utdata är orörd.", file=sys.stderr)
+        return EXIT_CONTENT
+    documents = len({artifact.document for artifact in artifacts})
+    print(f"Byggde {len(artifacts)} filer för {documents} dokument i {args.output}/ (se manifest.json).", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS = {"validate": _validate, "build": _build}

@@ -184,6 +184,8 @@ class FollowUp(Item):
     item: Item | None = None
     period: str = ""
     status: Status | None = None
+    assessment: Term | None = None
+    assessment_kind: str | None = None
     comment: str | None = None
     reason: str | None = None
     expected_year: int | None = None
@@ -247,6 +249,11 @@ class Content:
     @property
     def steering_documents(self) -> list[SteeringDocument]:
         return sorted(self.of_type(SteeringDocument), key=lambda d: (d.title.lower(), d.id))
+
+
+def vocabulary_for(table: dict, item: dict):
+    """A per-type vocabulary for an item's raw data: its goal level's entry, else its type's."""
+    return table.get(item.get("level")) or table.get(item["type"])
 
 
 def natural_key(text: str) -> tuple:
@@ -336,8 +343,8 @@ def _section(data, source, _model, _org):
 
 
 def _follow_up(data, source, _model, _org):
-    return FollowUp(**_common(data, source), period=data["period"], comment=data.get("comment"),
-                    reason=data.get("reason"), expected_year=data.get("expected_year"))
+    return FollowUp(**_common(data, source), period=data["period"], comment=data.get("comment"), reason=data.get("reason"),
+                    expected_year=data.get("expected_year"), assessment_kind=data.get("assessment_kind"))
 
 
 def _document(data, source, _model, org):
@@ -371,7 +378,11 @@ def _resolve(items: dict[str, Item], raw: dict, organisation: Organisation, mode
             item.steering_documents = [items[s] for s in data.get("steering_documents", [])]
         elif isinstance(item, FollowUp):
             item.item = items[data["item"]]
-            item.status = model.statuses[raw[data["item"]].data["type"]][data["status"]]
+            subject = raw[data["item"]].data
+            if "status" in data:
+                item.status = vocabulary_for(model.statuses, subject)[data["status"]]
+            if "assessment" in data:
+                item.assessment = vocabulary_for(model.scales, subject)[data["assessment"]]
         elif isinstance(item, Section):
             item.body = raw[item.id].body or ""
 

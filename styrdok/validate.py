@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from . import markup
 from .diagnostics import Diagnostic
 from .load import LoadedContent, SourceFile, locate, node_at
+from .model import vocabulary_for
 from .schema import SchemaSet, describe_path, suggest, values_at
 
 CONFIG_TYPES = ("organisation", "model")
-DEFAULT_PERIODIC_TYPES = ("assignment", "measure", "goal")
 
 
 @dataclass
@@ -165,7 +165,6 @@ class Validator:
                     self.report(source, ("parents", position), f'ett mål på nivån {levels[goal["level"]]["label"]} får inte ligga under {levels.get(parent.data["level"], {}).get("label", parent.data["level"])}; tillåtna överordnade nivåer: {names}')
 
     def _check_follow_ups(self) -> None:
-        statuses = self.model.get("statuses", {})
         seen: dict[tuple, SourceFile] = {}
         for source in self.index.of_type("follow_up"):
             data = source.data
@@ -176,23 +175,48 @@ class Validator:
             if key in seen:
                 self.report(source, ("item",), f'"{data["item"]}" har redan en uppföljning för {data["period"]} i {seen[key].path}')
             seen.setdefault(key, source)
-            self._check_status(source, statuses.get(item.data["type"]), item.data["type"])
+            self._check_status(source, item.data)
+            self._check_assessment(source, item.data)
 
-    def _check_status(self, source: SourceFile, vocabulary: list | None, item_type: str) -> None:
+    def _check_status(self, source: SourceFile, item: dict) -> None:
         data = source.data
-        label = self._type_label(item_type).lower()
-        if not vocabulary:
-            self.report(source, ("item",), f"modellen har ingen statusvokabulär för {label} ({item_type})")
+        vocabulary = vocabulary_for(self.model.get("statuses", {}), item)
+        if vocabulary is None:
+            if "status" in data:
+                self.report(source, ("status",), f"modellen har ingen statusvokabulär för {self._item_label(item)}; ta bort fältet status", key=True)
             return
-        entry = next((s for s in vocabulary if s["id"] == data["status"]), None)
-        if entry is None:
-            ids = [s["id"] for s in vocabulary]
-            shown = ", ".join(f'{s["id"]} ({s["label"]})' for s in vocabulary)
-            self.report(source, ("status",), f'statusen "{data["status"]}" finns inte för {label}. Tillåtna: {shown}.{suggest(data["status"], ids)}')
+        if "status" not in data:
+            self.report(source, (), f'fältet "status" ({self._field_title("status")}) saknas: {self._item_label(item)} ska ha en status')
             return
-        for required in entry["requires"]:
+        entry = self._vocabulary_entry(source, "status", vocabulary, f"för {self._item_label(item)}")
+        for required in entry["requires"] if entry else ():
             if required not in data:
-                self.report(source, ("status",), f'statusen {entry["label"]} kräver fältet "{required}"', key=True)
+                self.report(source, ("status",), f'statusen {entry["label"]} kräver fältet "{required}" ({self._field_title(required)})', key=True)
+
+    def _check_assessment(self, source: SourceFile, item: dict) -> None:
+        scale = vocabulary_for(self.model.get("assessment_scales", {}), item)
+        if scale is None:
+            if "assessment" in source.data:
+                self.report(source, ("assessment",), f"modellen har ingen bedömningsskala för {self._item_label(item)}", key=True)
+        elif "assessment" not in source.data:
+            self.report(source, (), f'fältet "assessment" ({self._field_title("assessment")}) saknas: {self._item_label(item)} ska bedömas')
+        else:
+            self._vocabulary_entry(source, "assessment", scale, f"för {self._item_label(item)}")
+
+    def _vocabulary_entry(self, source: SourceFile, key: str, vocabulary: list[dict], context: str) -> dict | None:
+        value = source.data[key]
+        entry = next((e for e in vocabulary if e["id"] == value), None)
+        if entry is None:
+            ids = [e["id"] for e in vocabulary]
+            shown = ", ".join(f'{e["id"]} ({e["label"]})' for e in vocabulary)
+            self.report(source, (key,), f'värdet "{value}" finns inte {context}. Tillåtna: {shown}.{suggest(value, ids)}')
+        return entry
+
+    def _item_label(self, item: dict) -> str:
+        return f'{self._type_label(item["type"]).lower()} "{item["id"]}"'
+
+    def _field_title(self, name: str) -> str:
+        return self.schemas.type_schemas["follow_up"]["properties"].get(name, {}).get("title", name)
 
     def _check_cycles(self) -> None:
         graph = {i: s.data.get("parents", []) for i, s in self.index.items.items() if self.index.kinds[i] not in ("unit", "group")}
@@ -205,13 +229,16 @@ class Validator:
             if any(parent not in self.index.items for parent in source.data["parents"]):
                 continue  # already reported as a dangling reference
             if not self._reaches(source.data["id"], shown, set()):
-                self.report(source, ("parents",), "åtgärden visas inte i något dokument: ingen av dess överordnade finns med i ett dokuments contents", key=True)
+                self.report(source, ("parents",), "åtgärden visas inte i något dokument: ingen av dess överordnade finns med i ett dokuments contents (goals eller origins)", key=True)
 
     def _goals_in_documents(self) -> set[str]:
-        shown = set()
+        """Ids a document lists: its goals, and the assignments of its origin sections."""
+        shown, origins = set(), set()
         for source in self.index.of_type("document"):
             for block in source.data["contents"]:
                 shown.update(block.get("goals", []))
+                origins.update(block.get("origins", []))
+        shown.update(s.data["id"] for s in self.index.of_type("assignment") if s.data["origin"] in origins)
         return shown
 
     def _reaches(self, item_id: str, targets: set[str], visited: set[str]) -> bool:
@@ -225,11 +252,13 @@ class Validator:
 
     def _check_period_complete(self, period: str) -> None:
         covered = {s.data["item"] for s in self.index.of_type("follow_up") if s.data["period"] == period}
-        periodic = [t for t in self.model.get("statuses", {}) if t in DEFAULT_PERIODIC_TYPES] if self.model else []
-        for item_type in periodic:
-            for source in self.index.of_type(item_type):
-                if source.data["id"] not in covered:
-                    self.report(source, ("id",), f'{self._type_label(item_type).lower()} "{source.data["id"]}" saknar uppföljning för perioden {period}')
+        tables = [self.model.get("statuses", {}), self.model.get("assessment_scales", {})]
+        for item_id, kind in self.index.kinds.items():
+            if kind in ("unit", "group") or item_id in covered:
+                continue
+            source = self.index.items[item_id]
+            if any(vocabulary_for(table, source.data) for table in tables):
+                self.report(source, ("id",), f"{self._item_label(source.data)} saknar uppföljning för perioden {period}")
 
 
 def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:

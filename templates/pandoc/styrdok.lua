@@ -1,0 +1,179 @@
+--[[
+styrdok.lua: document rules shared by all output formats, plus typst fixes.
+Run it as the only filter: it includes list-table.lua.
+
+All formats:
+  * list-table divs become tables (list-table.lua).
+  * metadata is checked (a title is required, doctype is plan or memo) and
+    flags are derived for the templates: is-plan / is-memo, toc for plans,
+    lang-primary ("sv" from "sv-SE") and committee-lower (for "till ...").
+  * heading levels start at 1 and never skip a level (PDF/UA).
+  * quotation marks become Swedish ones (”…” and ’…’).
+  * every image must have alt text and an existing file.
+docx only:
+  * diarienummer and provenance always exist as document properties.
+typst only:
+  * images are written as raw typst with their alt text (pandoc 3.9's typst
+    writer drops it, which breaks PDF/UA); an image alone in a paragraph
+    becomes a centred block.
+  * a paragraph starting with "1." keeps its text (no typst list).
+  * table header rows are shaded (styrdok-head-fill in styrdok.typ) and bold.
+  * metadata keywords are dropped (pandoc writes them unquoted).
+]]
+
+local stringify = pandoc.utils.stringify
+local is_typst = FORMAT == 'typst'
+
+-- list-table.lua runs in this filter's single pass: one filter and one
+-- document traversal per pandoc run are measurably cheaper than two.
+local list_table_div = dofile(
+  pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE), 'list-table.lua' }))[1].Div
+
+local function fail(message)
+  error(message, 0)
+end
+
+local function check_meta(meta)
+  if stringify(meta.title or '') == '' then
+    fail('Dokumentet saknar titel (metadatafältet "title").')
+  end
+  local doctype = stringify(meta.doctype or 'plan')
+  if doctype ~= 'plan' and doctype ~= 'memo' then
+    fail('Okänd dokumenttyp "' .. doctype .. '" (ska vara plan eller memo).')
+  end
+  meta['is-' .. doctype] = true
+  if doctype == 'plan' then
+    meta.toc = true
+    meta['toc-title'] = meta['toc-title'] or 'Innehåll'
+  end
+  meta['lang-primary'] = stringify(meta.lang or 'sv'):match('^%a+')
+  if meta.committee then
+    meta['committee-lower'] = pandoc.text.lower(stringify(meta.committee))
+  end
+  if is_typst then
+    meta.keywords = nil
+  end
+  if FORMAT == 'docx' then
+    -- The running header and footer read these as DOCPROPERTY fields, which
+    -- show an error text in Word when the property does not exist.
+    for _, key in ipairs({ 'diarienummer', 'provenance' }) do
+      meta[key] = meta[key] or pandoc.MetaString('')
+    end
+  end
+  return meta
+end
+
+-- Headings start at level 1 and never skip a level (PDF/UA requires it;
+-- the same rule holds for every format so that all outputs agree).
+local previous_level = 0
+
+local function check_heading_level(header)
+  if header.level > previous_level + 1 then
+    fail('Rubriken "' .. stringify(header) .. '" har nivå ' .. header.level ..
+      ' men föregående rubrik har nivå ' .. previous_level ..
+      '; rubriknivåer får inte hoppas över (första rubriken ska ha nivå 1).')
+  end
+  previous_level = header.level
+end
+
+local QUOTE = { DoubleQuote = '”', SingleQuote = '’' }
+
+local function swedish_quotes(quoted)
+  local mark = pandoc.Str(QUOTE[quoted.quotetype])
+  local out = pandoc.Inlines({ mark })
+  out:extend(quoted.content:walk({ Quoted = swedish_quotes }))  -- nested quotes
+  out:insert(mark)
+  return out
+end
+
+local function check_image(image)
+  local alt = stringify(image.caption)
+  if alt == '' then
+    fail('Bilden "' .. image.src .. '" saknar alternativtext.')
+  end
+  if not image.src:match('^%a[%w+.-]*:') then
+    local file = io.open(image.src, 'rb')
+    if not file then
+      fail('Bilden "' .. image.src .. '" finns inte.')
+    end
+    file:close()
+  end
+end
+
+-- A typst string literal.
+local function typst_string(s)
+  return '"' .. s:gsub('\\', '\\\\'):gsub('"', '\\"') .. '"'
+end
+
+-- Typst call image("src", alt: "...", width: ...) for a pandoc Image.
+local function typst_image(image)
+  local args = { typst_string(image.src), 'alt: ' .. typst_string(stringify(image.caption)) }
+  for _, key in ipairs({ 'width', 'height' }) do
+    local value = image.attributes[key]
+    if value and (value:match('^%d+%.?%d*%%$') or value:match('^%d+%.?%d*[cm]m$')
+        or value:match('^%d+%.?%d*in$') or value:match('^%d+%.?%d*pt$')) then
+      args[#args + 1] = key .. ': ' .. value
+    end
+  end
+  return 'image(' .. table.concat(args, ', ') .. ')'
+end
+
+-- An image alone in a paragraph becomes a centred block. A paragraph that
+-- starts with "1." inside a table cell or caption would turn into a typst
+-- list (pandoc escapes it only at line starts), so the dot is escaped.
+local function typst_para(para)
+  local first = para.content[1]
+  if #para.content == 1 and first.t == 'Image' then
+    check_image(first)
+    return pandoc.RawBlock('typst', '#align(center, ' .. typst_image(first) .. ')')
+  end
+  if first and first.t == 'Str' and first.text:match('^%d+%.$') then
+    para.content[1] = pandoc.RawInline('typst', first.text:sub(1, -2) .. '\\.')
+    return para
+  end
+end
+
+local function inline_image(image)
+  check_image(image)
+  if is_typst then
+    return pandoc.RawInline('typst', '#box(' .. typst_image(image) .. ')')
+  end
+end
+
+-- Shaded, bold header rows; the fill function lives in styrdok.typ.
+local function style_head(tbl)
+  tbl.attributes['typst:fill'] = 'styrdok-head-fill(' .. #tbl.head.rows .. ')'
+  for _, row in ipairs(tbl.head.rows) do
+    for _, cell in ipairs(row.cells) do
+      cell.attributes['typst:text:weight'] = '"bold"'
+      cell.attributes['typst:text:hyphenate'] = 'false'
+    end
+  end
+  return tbl
+end
+
+-- A list-table div becomes a table (styled for typst right away: the pass
+-- does not revisit elements it has just created).
+local function div(element)
+  local tbl = list_table_div(element)
+  if tbl and is_typst then
+    return style_head(tbl)
+  end
+  return tbl
+end
+
+-- One top-down pass: elements are visited in document order (needed for
+-- the heading check), and a paragraph is seen before the image inside it.
+return {
+  {
+    traverse = 'topdown',
+    Meta = check_meta,
+    Div = div,
+    Header = check_heading_level,
+    Quoted = swedish_quotes,
+    Para = is_typst and typst_para or nil,
+    Plain = is_typst and typst_para or nil,
+    Table = is_typst and style_head or nil,
+    Image = inline_image,
+  },
+}
