@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .load import LoadedContent
 
@@ -44,6 +44,13 @@ class Status:
     requires: tuple[str, ...]
     done: bool = False
     description: str | None = None
+    summary: dict | None = None  # phrases for generated prose: plural, common, neuter
+
+    def phrase(self, count: int, gender: str) -> str:
+        """"färdiga" for several, "färdig"/"färdigt" for one (by the noun's gender)."""
+        forms = self.summary or {}
+        key = "plural" if count != 1 else gender
+        return forms.get(key, self.label.lower())
 
 
 @dataclass(frozen=True)
@@ -72,10 +79,17 @@ class Group:
 class Item:
     """Every content item: its id, its type and the file it came from."""
 
+    type_name: ClassVar[str] = ""  # the item's `type` in content
     id: str
     source: str
     parents: list = field(default_factory=list)
     order: int = DEFAULT_ORDER
+
+    @property
+    def vocabulary_keys(self) -> tuple[str, str | None]:
+        """What selects this item's status vocabulary: its type and goal level."""
+        level = getattr(self, "level", None)
+        return self.type_name, level.id if level else None
 
     @property
     def sort_key(self) -> tuple:
@@ -84,6 +98,7 @@ class Item:
 
 @dataclass(eq=False)
 class Goal(Item):
+    type_name: ClassVar[str] = "goal"
     level: Level | None = None
     title: str = ""
     number: str | None = None
@@ -92,6 +107,7 @@ class Goal(Item):
 
 @dataclass(eq=False)
 class Assignment(Item):
+    type_name: ClassVar[str] = "assignment"
     title: str = ""
     year: int = 0
     origin: Term | None = None
@@ -105,6 +121,7 @@ class Assignment(Item):
 
 @dataclass(eq=False)
 class SteeringDocument(Item):
+    type_name: ClassVar[str] = "steering_document"
     title: str = ""
     kind: str | None = None
     adopted_by: str | None = None
@@ -114,6 +131,7 @@ class SteeringDocument(Item):
 
 @dataclass(eq=False)
 class Measure(Item):
+    type_name: ClassVar[str] = "measure"
     text: str = ""
     expected_effects: list[str] = field(default_factory=list)
     steering_documents: list[SteeringDocument] = field(default_factory=list)
@@ -142,6 +160,7 @@ class IndicatorValue:
 
 @dataclass(eq=False)
 class Indicator(Item):
+    type_name: ClassVar[str] = "indicator"
     name: str = ""
     source_name: str = ""
     unit: str | None = None
@@ -160,12 +179,14 @@ class Indicator(Item):
 
 @dataclass(eq=False)
 class Section(Item):
+    type_name: ClassVar[str] = "section"
     title: str = ""
     body: str = ""
 
 
 @dataclass(eq=False)
 class Budget(Item):
+    type_name: ClassVar[str] = "budget"
     title: str = ""
     introduction: str | None = None
     tables: list[dict] = field(default_factory=list)
@@ -173,6 +194,7 @@ class Budget(Item):
 
 @dataclass(eq=False)
 class Calendar(Item):
+    type_name: ClassVar[str] = "calendar"
     title: str = ""
     caption: str = ""
     introduction: str | None = None
@@ -181,6 +203,7 @@ class Calendar(Item):
 
 @dataclass(eq=False)
 class FollowUp(Item):
+    type_name: ClassVar[str] = "follow_up"
     item: Item | None = None
     period: str = ""
     status: Status | None = None
@@ -193,6 +216,7 @@ class FollowUp(Item):
 
 @dataclass(eq=False)
 class Document(Item):
+    type_name: ClassVar[str] = "document"
     kind: str = ""
     title: str = ""
     subtitle: str | None = None
@@ -251,9 +275,9 @@ class Content:
         return sorted(self.of_type(SteeringDocument), key=lambda d: (d.title.lower(), d.id))
 
 
-def vocabulary_for(table: dict, item: dict):
-    """A per-type vocabulary for an item's raw data: its goal level's entry, else its type's."""
-    return table.get(item.get("level")) or table.get(item["type"])
+def vocabulary_for(table: dict, kind: str, level: str | None = None):
+    """A per-type vocabulary: the goal level's entry if there is one, else the item type's."""
+    return table.get(level) or table.get(kind)
 
 
 def natural_key(text: str) -> tuple:
@@ -296,7 +320,8 @@ def _governance_model(data: dict) -> GovernanceModel:
         origins=_terms(data["origins"]),
         directions=_terms(data["target_directions"]),
         statuses={
-            item_type: {s["id"]: Status(s["id"], s["label"], tuple(s["requires"]), s.get("done", False), s.get("description")) for s in entries}
+            item_type: {s["id"]: Status(s["id"], s["label"], tuple(s["requires"]), s.get("done", False), s.get("description"), s.get("summary"))
+                        for s in entries}
             for item_type, entries in data["statuses"].items()
         },
         scales={item_type: _terms(entries) for item_type, entries in data["assessment_scales"].items()},
@@ -379,10 +404,11 @@ def _resolve(items: dict[str, Item], raw: dict, organisation: Organisation, mode
         elif isinstance(item, FollowUp):
             item.item = items[data["item"]]
             subject = raw[data["item"]].data
+            keys = (subject["type"], subject.get("level"))
             if "status" in data:
-                item.status = vocabulary_for(model.statuses, subject)[data["status"]]
+                item.status = vocabulary_for(model.statuses, *keys)[data["status"]]
             if "assessment" in data:
-                item.assessment = vocabulary_for(model.scales, subject)[data["assessment"]]
+                item.assessment = vocabulary_for(model.scales, *keys)[data["assessment"]]
         elif isinstance(item, Section):
             item.body = raw[item.id].body or ""
 

@@ -17,7 +17,7 @@ import jinja2
 from babel.dates import get_month_names
 from babel.numbers import format_decimal
 
-from .model import Assignment, Content, Document, Goal, Indicator, Item, Measure
+from .model import Assignment, Content, Document, FollowUp, Goal, Indicator, Item, Measure, Status, vocabulary_for
 
 KINDS = {"Assignment": Assignment, "Goal": Goal, "Indicator": Indicator, "Measure": Measure}
 
@@ -96,6 +96,53 @@ class DocumentContext:
     def _measures_of(self, goals: list[Goal]) -> list[Measure]:
         return [m for g in goals for m in self.content.children_of(g, Measure)]
 
+    def follow_up(self, item: Item) -> FollowUp | None:
+        """The item's follow-up for the document's period."""
+        return self.content.follow_ups.get(self.document.period or "", {}).get(item.id)
+
+    def assignments(self) -> list[Assignment]:
+        """Every assignment the document shows: under its goals, then in its origin sections."""
+        shown = [a for goal in self._listed_goals() for a in self.content.children_of(goal, Assignment)]
+        return shown + [a for origin in self._listed_origins() for a in self.of_origin(origin)]
+
+    def measures(self) -> list[Measure]:
+        """Every measure under the document's assignments and committee goals, once each."""
+        parents = self.assignments() + [g for goal in self._listed_goals() for g in self.content.children_of(goal, Goal)]
+        unique = {m.id: m for parent in parents for m in self.content.children_of(parent, Measure)}
+        return list(unique.values())
+
+    def of_origin(self, origin: str) -> list[Assignment]:
+        return [a for a in self.content.of_type(Assignment) if a.origin.id == origin and not a.parents]
+
+    def status_counts(self, items: list[Item]) -> list[tuple[Status, int]]:
+        """How many items have each status this period, in the vocabulary's order."""
+        return [(status, len(group)) for status, group in self._by_status(items)]
+
+    def by_status_and_year(self, items: list[Item]) -> list[tuple[Status, list[tuple[int | None, list]]]]:
+        """Items grouped by status, then by the year they are expected done."""
+        result = []
+        for status, group in self._by_status(items):
+            years = sorted({self.follow_up(i).expected_year for i in group}, key=lambda y: (y is None, y or 0))
+            result.append((status, [(year, [i for i in group if self.follow_up(i).expected_year == year]) for year in years]))
+        return result
+
+    def _by_status(self, items: list[Item]) -> list[tuple[Status, list]]:
+        followed = [i for i in items if self.follow_up(i) and self.follow_up(i).status]
+        if not followed:
+            return []
+        vocabulary = vocabulary_for(self.content.model.statuses, *followed[0].vocabulary_keys) or {}
+        groups = [(status, [i for i in followed if self.follow_up(i).status.id == status.id]) for status in vocabulary.values()]
+        return [(status, group) for status, group in groups if group]
+
+    def statuses_for(self, kind: str) -> list[Status]:
+        return list(self.content.model.statuses.get(kind, {}).values())
+
+    def _listed_goals(self) -> list[Goal]:
+        return [self.content.items[g] for block in self.document.contents for g in block.get("goals", [])]
+
+    def _listed_origins(self) -> list[str]:
+        return [o for block in self.document.contents for o in block.get("origins", [])]
+
     def indicator_years(self, indicators: list) -> list[int]:
         if self.document.indicator_years:
             return list(self.document.indicator_years)
@@ -164,9 +211,13 @@ class Renderer:
         pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
         return format_decimal(value, format=pattern, locale=self.locale).replace("-", MINUS)
 
-    def amount(self, value) -> str:
-        """An amount in a table's unit, whole numbers, signed."""
-        return self.number(value, 0)
+    def amount(self, value, decimals: int = 0) -> str:
+        """A signed amount in a table's unit; a range as "−5 till 3"; never "−0"."""
+        if isinstance(value, dict):
+            return f"{self.amount(value['low'], decimals)} till {self.amount(value['high'], decimals)}"
+        if value is not None and round(value, decimals) == 0:
+            value = 0
+        return self.number(value, decimals)
 
     def month_short(self, month: int) -> str:
         return get_month_names("abbreviated", locale=self.locale)[month].rstrip(".")

@@ -180,7 +180,7 @@ class Validator:
 
     def _check_status(self, source: SourceFile, item: dict) -> None:
         data = source.data
-        vocabulary = vocabulary_for(self.model.get("statuses", {}), item)
+        vocabulary = vocabulary_for(self.model.get("statuses", {}), item["type"], item.get("level"))
         if vocabulary is None:
             if "status" in data:
                 self.report(source, ("status",), f"modellen har ingen statusvokabulär för {self._item_label(item)}; ta bort fältet status", key=True)
@@ -194,7 +194,7 @@ class Validator:
                 self.report(source, ("status",), f'statusen {entry["label"]} kräver fältet "{required}" ({self._field_title(required)})', key=True)
 
     def _check_assessment(self, source: SourceFile, item: dict) -> None:
-        scale = vocabulary_for(self.model.get("assessment_scales", {}), item)
+        scale = vocabulary_for(self.model.get("assessment_scales", {}), item["type"], item.get("level"))
         if scale is None:
             if "assessment" in source.data:
                 self.report(source, ("assessment",), f"modellen har ingen bedömningsskala för {self._item_label(item)}", key=True)
@@ -257,7 +257,7 @@ class Validator:
             if kind in ("unit", "group") or item_id in covered:
                 continue
             source = self.index.items[item_id]
-            if any(vocabulary_for(table, source.data) for table in tables):
+            if any(vocabulary_for(table, source.data["type"], source.data.get("level")) for table in tables):
                 self.report(source, ("id",), f"{self._item_label(source.data)} saknar uppföljning för perioden {period}")
 
 
