@@ -29,8 +29,11 @@ def rendered(content):
 def _measures_in_scope(content, document) -> set[str]:
     """Measures whose parent chain reaches a goal the document lists (independent of the templates)."""
     listed = {goal for block in document.contents for goal in block.get("goals", [])}
+    origins = {origin for block in document.contents for origin in block.get("origins", [])}
 
     def reaches(item) -> bool:
+        if getattr(item, "origin", None) and item.origin.id in origins and not item.parents:
+            return True
         return item.id in listed or any(reaches(parent) for parent in item.parents)
 
     return {m.id for m in content.of_type(Measure) if reaches(m)}
