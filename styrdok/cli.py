@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import pipeline
 from .diagnostics import format_diagnostics
+from .export import FORMATS
 from .progress import progress_bar
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -83,9 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _formats(text: str) -> set[str]:
     chosen = {part.strip() for part in text.split(",") if part.strip()}
-    unknown = chosen - set(pipeline.FORMATS)
+    unknown = chosen - set(FORMATS)
     if unknown or not chosen:
-        raise argparse.ArgumentTypeError(f"okänt format: {', '.join(sorted(unknown)) or text}; välj bland {', '.join(pipeline.FORMATS)}")
+        raise argparse.ArgumentTypeError(f"okänt format: {', '.join(sorted(unknown)) or text}; välj bland {', '.join(sorted(FORMATS))}")
     return chosen
 
 
@@ -110,15 +111,17 @@ def _validate(args) -> int:
 
 
 def _build(args) -> int:
+    from . import publish  # rendering and export libraries load only when building
+
     try:
         with progress_bar() as advance:
-            artifacts = pipeline.build(args.content, args.output, documents=args.documents, formats=args.format,
+            artifacts = publish.build(args.content, args.output, documents=args.documents, formats=args.format,
                                        schemas=args.schemas, progress=advance)
-    except pipeline.ContentInvalid as invalid:
+    except publish.ContentInvalid as invalid:
         print(format_diagnostics(invalid.result.diagnostics, "text"))
         print(f"{invalid.result.summary()} Inget byggdes; tidigare utdata är orörd.", file=sys.stderr)
         return EXIT_CONTENT
-    except pipeline.BuildError as error:
+    except publish.BuildError as error:
         print(f"fel: bygget misslyckades: {error}. Tidigare utdata är orörd.", file=sys.stderr)
         return EXIT_CONTENT
     documents = len({artifact.document for artifact in artifacts})

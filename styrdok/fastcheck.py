@@ -71,6 +71,8 @@ class _Compiler:
 
     def _kw_type(self, types, _schema):
         names = [types] if isinstance(types, str) else list(types)
+        if len(names) == 1:
+            return TYPE_TESTS[names[0]]
         tests = [TYPE_TESTS[name] for name in names]
         return lambda value: any(test(value) for test in tests)
 
@@ -97,7 +99,14 @@ class _Compiler:
         return check
 
     def _kw_required(self, names, _schema):
-        return lambda value: not isinstance(value, dict) or all(name in value for name in names)
+        needed = frozenset(names)
+        return lambda value: not isinstance(value, dict) or needed <= value.keys()
+
+    def _kw_dependentRequired(self, dependencies, _schema):
+        pairs = list(dependencies.items())
+        return lambda value: not isinstance(value, dict) or all(
+            all(name in value for name in needed) for key, needed in pairs if key in value
+        )
 
     def _kw_additionalProperties(self, extra, schema):
         if "patternProperties" in schema:
@@ -156,7 +165,35 @@ class _Compiler:
         return lambda value: not _is_number(value) or value < limit
 
     def _kw_allOf(self, schemas, _schema):
+        dispatch = self._dispatch(schemas)
+        if dispatch:
+            return dispatch
         return _all_of([self.compile(sub) for sub in schemas])
+
+    def _dispatch(self, schemas) -> Check | None:
+        """``allOf`` of ``if: {properties: {P: {const: "v"}}}, then: S`` keyed on one
+        property becomes one dictionary lookup instead of an if per branch."""
+        key, table = None, {}
+        for sub in schemas:
+            condition = sub.get("if", {}) if set(sub) == {"if", "then"} else {}
+            properties = condition.get("properties", {})
+            if len(properties) != 1 or set(condition) - {"type", "required", "properties"}:
+                return None
+            (name, test), = properties.items()
+            if set(test) != {"const"} or not isinstance(test["const"], str) or (key and name != key):
+                return None
+            if condition.get("type", "object") != "object" or set(condition.get("required", [name])) != {name}:
+                return None
+            key = name
+            table[test["const"]] = self.compile(sub["then"])
+
+        def check(value):
+            if not isinstance(value, dict):
+                return True
+            branch = table.get(value.get(key)) if isinstance(value.get(key), str) else None
+            return branch(value) if branch else True
+
+        return check if table else None
 
     def _kw_anyOf(self, schemas, _schema):
         subs = [self.compile(sub) for sub in schemas]

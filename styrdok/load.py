@@ -9,8 +9,10 @@ composed node tree is kept so that later stages can point at a line and column.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ import yaml
 from .diagnostics import ContentError, Diagnostic
 
 MAX_FILE_BYTES = 1024 * 1024
+SUFFIXES = (".yaml", ".yml", ".md")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.S)
 # An anchor (&a) or alias (*a) can only start a node: after start, space or an indicator.
 ANCHOR_HINT = re.compile(r"(?:^|[\s:\-\[{,])[&*][^\s]", re.M)
@@ -55,46 +58,49 @@ SYNTAX_MESSAGES = {
 
 @dataclass
 class SourceFile:
-    """One loaded content file: its data, and its node tree for positions."""
+    """One loaded content file: its data, and its text for finding positions."""
 
     path: str
     data: Any
-    node: yaml.Node | None
+    text: str = ""  # the YAML text (front matter for Markdown files)
     body: str | None = None  # Markdown body of a section file
     body_line: int = 1  # line where the Markdown body starts
     line_offset: int = 0  # lines before the YAML part (front matter)
 
+    @cached_property
+    def node(self) -> yaml.Node | None:
+        """The YAML node tree, composed again only when a position is needed."""
+        return _Loader(self.text).get_single_node()
+
+
+STR, INT, FLOAT, BOOL, NULL, SEQ, MAP = (
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map"))
+SCALARS = {
+    INT: lambda v: int(v[2:], 8) if v.startswith("0o") else int(v, 0) if v.startswith("0x") else int(v),
+    FLOAT: lambda v: float(v.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf").lower().replace(".nan", "nan")),
+    BOOL: lambda v: v in ("true", "True", "TRUE"),
+    NULL: lambda v: None,
+}
+
 
 class _Loader(yaml.CSafeLoader):
-    """C-parser loader with strict mapping rules."""
+    """PyYAML's C parser and composer, with YAML 1.2 core scalars resolved quickly."""
 
-    yaml_implicit_resolvers: dict = {}
+    RESOLVERS: dict[str, list] = {}
 
-    def construct_object(self, node, deep=False):
-        if node in self.constructed_objects or node in self.recursive_objects:
-            raise _AliasFound()
-        return super().construct_object(node, deep)
-
-    def construct_mapping(self, node, deep=False):
-        mapping = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise _fail_at(key_node.start_mark, "sammanslagning med << är inte tillåten")
-            key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                raise _fail_at(key_node.start_mark, f"nyckeln {key!r} måste vara text")
-            if key in mapping:
-                raise _fail_at(key_node.start_mark, f"nyckeln \"{key}\" förekommer två gånger")
-            mapping[key] = self.construct_object(value_node, deep=deep)
-        return mapping
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, pattern in self.RESOLVERS.get(value[:1], ()):
+                    if pattern.match(value):
+                        return tag
+            return STR
+        return SEQ if kind is yaml.SequenceNode else MAP
 
 
 for _tag, _pattern, _first in CORE_RESOLVERS:
-    _Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
-
-
-class _AliasFound(Exception):
-    """A node was reached twice: the document uses an alias."""
+    for _char in _first:
+        _Loader.RESOLVERS.setdefault(_char, []).append((_tag, re.compile(_pattern)))
 
 
 class _Failure(Exception):
@@ -108,21 +114,30 @@ def _fail_at(mark, message: str) -> _Failure:
 
 def load_file(path: Path, display: str) -> SourceFile:
     """Load one YAML or Markdown-with-front-matter file, or raise ContentError."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ContentError(Diagnostic(display, 1, 1, _too_large(size)))
+    return load_bytes(path.read_bytes(), display, markdown=path.suffix == ".md")
+
+
+def load_bytes(raw: bytes, display: str, *, markdown: bool = False) -> SourceFile:
+    """Load one file's bytes (from disk or from git), or raise ContentError."""
     try:
-        text = _read_text(path)
-        if path.suffix == ".md":
+        if len(raw) > MAX_FILE_BYTES:
+            raise _Failure(1, 1, _too_large(len(raw)))
+        text = _decode(raw)
+        if markdown:
             return _load_markdown(text, display)
-        data, node = _parse(text, 0)
-        return SourceFile(display, data, node)
+        return SourceFile(display, _parse(text, 0), text)
     except _Failure as failure:
         raise ContentError(Diagnostic(display, failure.line, failure.col, failure.message)) from None
 
 
-def _read_text(path: Path) -> str:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise _Failure(1, 1, f"filen är för stor ({size / 1048576:.1f} MiB); högst {MAX_FILE_BYTES // 1048576} MiB tillåts")
-    raw = path.read_bytes()
+def _too_large(size: int) -> str:
+    return f"filen är för stor ({size / 1048576:.1f} MiB); högst {MAX_FILE_BYTES // 1048576} MiB tillåts"
+
+
+def _decode(raw: bytes) -> str:
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
     try:
@@ -134,16 +149,18 @@ def _read_text(path: Path) -> str:
         raise _Failure(line, col, f"ogiltig UTF-8 (byte 0x{raw[error.start]:02x}); spara filen som UTF-8") from None
 
 
-def _parse(text: str, line_offset: int) -> tuple[Any, yaml.Node | None]:
-    """Compose and construct one YAML document, with strict rules."""
+def _parse(text: str, line_offset: int) -> Any:
+    """Parse one YAML document into plain data, with strict rules."""
     if "\t" in text:
         _reject_tab_indent(text, line_offset)
+    if ANCHOR_HINT.search(text):
+        _reject_anchors(text, line_offset)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             raise _Failure(1 + line_offset, 1, "filen är tom")
-        data = loader.construct_document(node)
+        return _build(node)
     except yaml.MarkedYAMLError as error:
         # An unclosed quote is best shown where it opens, not where the file ends.
         opened = error.context_mark if "quoted scalar" in (error.context or "") else None
@@ -152,14 +169,34 @@ def _parse(text: str, line_offset: int) -> tuple[Any, yaml.Node | None]:
     except _Failure as failure:
         failure.line += line_offset
         raise
-    except _AliasFound:
-        _reject_anchors(text, line_offset)
-        raise _Failure(1 + line_offset, 1, "ankare och alias (&, *) är inte tillåtna") from None
     finally:
         loader.dispose()
-    if ANCHOR_HINT.search(text):
-        _reject_anchors(text, line_offset)
-    return data, node
+
+
+def _build(node) -> Any:
+    """Plain data from a node tree: strings, numbers, booleans, null, lists, mappings."""
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        if node.tag == STR:
+            return node.value
+        if node.tag in SCALARS:
+            return SCALARS[node.tag](node.value)
+        raise _fail_at(node.start_mark, f"taggen {node.tag} är inte tillåten; skriv värdet utan tagg")
+    if node.tag not in (SEQ, MAP):
+        raise _fail_at(node.start_mark, f"taggen {node.tag} är inte tillåten; skriv värdet utan tagg")
+    if kind is yaml.SequenceNode:
+        return [_build(item) for item in node.value]
+    mapping = {}
+    for key_node, value_node in node.value:
+        if key_node.tag != STR or type(key_node) is not yaml.ScalarNode:
+            what = ("sammanslagning med << är inte tillåten" if key_node.tag.endswith(":merge")
+                    else f"nyckeln {key_node.value!r} måste vara text; sätt citattecken runt den")
+            raise _fail_at(key_node.start_mark, what)
+        key = key_node.value
+        if key in mapping:
+            raise _fail_at(key_node.start_mark, f"nyckeln \"{key}\" förekommer två gånger")
+        mapping[key] = _build(value_node)
+    return mapping
 
 
 def _syntax_message(error: yaml.MarkedYAMLError) -> str:
@@ -197,10 +234,9 @@ def _load_markdown(text: str, display: str) -> SourceFile:
     match = FRONT_MATTER.match(text)
     if not match:
         raise _Failure(1, 1, "Markdown-filen saknar inledande metadata mellan två rader med ---")
-    data, node = _parse(match.group(1), 1)
-    body = text[match.end():]
+    front = match.group(1)
     body_line = text.count("\n", 0, match.end()) + 1
-    return SourceFile(display, data, node, body=body, body_line=body_line, line_offset=1)
+    return SourceFile(display, _parse(front, 1), front, body=text[match.end():], body_line=body_line, line_offset=1)
 
 
 def locate(source: SourceFile, path: tuple, *, key: bool = False) -> tuple[int, int]:
@@ -252,15 +288,25 @@ class LoadedContent:
 
 def load_content(root: Path, display_root: Path | None = None) -> LoadedContent:
     """Load every ``*.yaml`` and ``*.md`` file below ``root``, in path order."""
-    display_root = display_root or root.parent
+    prefix = _display(root, display_root or root.parent)
     files, problems = [], []
-    for path in sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml", ".md") and p.is_file()):
-        display = _display(path, display_root)
+    for relative in _content_files(root):
+        display = f"{prefix}/{relative}" if prefix else relative
         try:
-            files.append(load_file(path, display))
+            files.append(load_file(root / relative, display))
         except ContentError as error:
             problems.append(error.diagnostic)
     return LoadedContent(root, files, problems)
+
+
+def _content_files(root: Path) -> list[str]:
+    """Relative POSIX paths of the content files below ``root``, sorted."""
+    found = []
+    for directory, folders, names in os.walk(root):
+        folders.sort()
+        base = os.path.relpath(directory, root).replace(os.sep, "/")
+        found += [name if base == "." else f"{base}/{name}" for name in names if name.endswith(SUFFIXES)]
+    return sorted(found)
 
 
 def _display(path: Path, display_root: Path) -> str:

@@ -11,9 +11,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
-
 # Only text containing one of these needs a full parse; plain prose passes at once.
 SUSPICIOUS = re.compile(r"[<\\$`]|\{=|!\[|^(?: {4}|\t|\||~~~)", re.M)
 RAW_ATTRIBUTE = re.compile(r"\{=[^}]*\}")
@@ -43,7 +40,11 @@ REFUSED = {
 
 
 @lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+def _parser():
+    """markdown-it, loaded on first need: most text never needs a full parse."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
     return MarkdownIt("commonmark").use(footnote_plugin)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from rich.console import Console
-
 
 @contextmanager
 def progress_bar():
     """Yield a callback that reports each finished output file."""
+    from rich.console import Console  # only builds show progress
+
     console = Console(stderr=True)
     if not console.is_terminal:
         yield lambda _name: None

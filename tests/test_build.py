@@ -14,7 +14,7 @@ import pytest
 from docx import Document as WordDocument
 from pypdf import PdfReader
 
-from styrdok import pipeline
+from styrdok import publish
 from styrdok.cli import main
 from styrdok.export import ExportError
 
@@ -131,8 +131,8 @@ def test_failed_export_keeps_the_last_good_output(tmp_path, monkeypatch):
             raise ExportError("PDF-filen kunde inte sättas: testfel")
         return real_export(markdown, staging, stem, formats, timestamp=timestamp)
 
-    real_export = pipeline.export
-    monkeypatch.setattr(pipeline, "export", failing_export)
+    real_export = publish.export
+    monkeypatch.setattr(publish, "export", failing_export)
     assert main(["build", "--format", "md", "--content", str(CONTENT), "--output", str(out)]) == 1
     assert len(calls) >= 3
     assert _snapshot(out) == before

@@ -92,11 +92,17 @@ def test_fast_checker_agrees_with_jsonschema_on_content_and_mutations():
     assert invalid > checked // 4  # the mutations really do break things
 
 
-@pytest.mark.parametrize("value", ODD_VALUES + [[1, True], [{"a": 1}, {"a": 1.0}], 10**20])
+@pytest.mark.parametrize("value", ODD_VALUES + [[1, True], [{"a": 1}, {"a": 1.0}], 10**20, {"x": 1, "a": 2}])
 def test_fast_checker_edge_cases_agree(value):
-    schema = {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "array", "uniqueItems": True}, {"enum": [True, "x"]}]}
+    schema = {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "array", "uniqueItems": True}, {"enum": [True, "x"]},
+                        {"type": "object", "dependentRequired": {"x": ["a"]}, "minProperties": 1}]}
     from jsonschema import Draft202012Validator
     assert compile_schema(schema, None)(value) == Draft202012Validator(schema).is_valid(value)
+
+
+def test_the_project_schemas_compile_to_the_fast_check():
+    """A keyword the fast check lacks would silently send every file through jsonschema."""
+    compile_schema(SCHEMAS.item_schema, SCHEMAS.registry.resolver(base_uri=SCHEMAS.item_schema["$id"]))
 
 
 def test_unknown_keyword_is_refused_so_callers_fall_back():

@@ -1,0 +1,141 @@
+"""Building documents: model → render → export, after the checks of ``pipeline``.
+
+Everything is written into a staging directory and moved into ``output`` only when
+every document succeeded, with a manifest listing each file and its sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .export import FORMATS, ExportError, export
+from .model import Document, build_model
+from .pipeline import PACKAGE_ROOT, CheckResult, SetupError, check
+from .render import Renderer, RenderError
+
+MEMO_TEMPLATE = "tjansteskrivelse.md.j2"
+
+
+@dataclass
+class Artifact:
+    """One output file, as the manifest lists it."""
+
+    document: str
+    format: str
+    path: Path
+    sha256: str
+
+
+def build(content: Path, output: Path, *, documents: list[str] | None = None, formats: set[str] | None = None,
+          schemas: Path | None = None, templates: Path | None = None, progress=None) -> list[Artifact]:
+    """Phases load → validate → model → render → export, for the chosen documents.
+
+    A failed build leaves the last good output untouched. Raises ``ContentInvalid``
+    or ``BuildError``.
+    """
+    result = check(content, schemas)
+    if result.errors:
+        raise ContentInvalid(result)
+    model = build_model(result.loaded)
+    chosen = _choose(model.documents, documents)
+    renderer = Renderer(model, templates or PACKAGE_ROOT / "templates")
+    timestamp = source_date_epoch(content)
+    jobs = [(doc, template, stem) for doc in chosen for template, stem in _outputs(doc)]
+    output.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output))
+    try:
+        markdown = {stem: renderer.render(doc, template) for doc, template, stem in jobs}
+        artifacts = _export_all(jobs, markdown, staging, formats or set(FORMATS), timestamp, progress)
+        _publish(staging, output, artifacts)
+    except (RenderError, ExportError) as error:
+        raise BuildError(str(error)) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return artifacts
+
+
+class ContentInvalid(Exception):
+    """The content has errors; nothing was built."""
+
+    def __init__(self, result: CheckResult):
+        super().__init__(result.summary())
+        self.result = result
+
+
+class BuildError(Exception):
+    """Rendering or export failed (Swedish message); the old output is kept."""
+
+
+def _choose(available: list[Document], wanted: list[str] | None) -> list[Document]:
+    if not wanted:
+        return available
+    by_id = {doc.id: doc for doc in available}
+    unknown = [name for name in wanted if name not in by_id]
+    if unknown:
+        raise SetupError(f"okänt dokument: {', '.join(unknown)}. Tillgängliga: {', '.join(sorted(by_id))}")
+    return [by_id[name] for name in wanted]
+
+
+def _outputs(document: Document) -> list[tuple[str, str]]:
+    """(template, file stem) pairs: the document itself and its cover memo."""
+    outputs = [(f"{document.kind}.md.j2", document.id)]
+    if document.memo:
+        outputs.append((MEMO_TEMPLATE, f"{document.id}-tjansteskrivelse"))
+    return outputs
+
+
+def _export_all(jobs, markdown, staging, formats, timestamp, progress) -> list[Artifact]:
+    """Export every rendered Markdown text; two at a time, since pandoc and typst run apart."""
+    def one(job):
+        document, _template, stem = job
+        paths = export(markdown[stem], staging, stem, formats, timestamp=timestamp)
+        if progress:
+            progress(stem)
+        return [Artifact(document.id, fmt, path, _sha256(path)) for fmt, path in sorted(paths.items())]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return [artifact for group in pool.map(one, jobs) for artifact in group]
+
+
+def _publish(staging: Path, output: Path, artifacts: list[Artifact]) -> None:
+    """Move finished files into place, then write the manifest (all atomic renames)."""
+    for artifact in artifacts:
+        target = output / artifact.path.name
+        os.replace(artifact.path, target)
+        artifact.path = target
+    manifest = {
+        "artifacts": [
+            {"document": a.document, "format": a.format, "path": a.path.name, "sha256": a.sha256}
+            for a in sorted(artifacts, key=lambda a: a.path.name)
+        ]
+    }
+    _write_atomic(output / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def source_date_epoch(content: Path) -> int:
+    """Build time for reproducible output: SOURCE_DATE_EPOCH, else the last commit's time."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    try:
+        run = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=content, capture_output=True, text=True, check=True)
+        return int(run.stdout.strip())
+    except (OSError, subprocess.CalledProcessError, ValueError):
+        return 0
