@@ -9,6 +9,7 @@ composed node tree is kept so that later stages can point at a line and column.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -66,6 +67,7 @@ class SourceFile:
     body: str | None = None  # Markdown body of a section file
     body_line: int = 1  # line where the Markdown body starts
     line_offset: int = 0  # lines before the YAML part (front matter)
+    sha256: str = ""  # of the file's bytes, for provenance
 
     @cached_property
     def node(self) -> yaml.Node | None:
@@ -126,9 +128,9 @@ def load_bytes(raw: bytes, display: str, *, markdown: bool = False) -> SourceFil
         if len(raw) > MAX_FILE_BYTES:
             raise _Failure(1, 1, _too_large(len(raw)))
         text = _decode(raw)
-        if markdown:
-            return _load_markdown(text, display)
-        return SourceFile(display, _parse(text, 0), text)
+        source = _load_markdown(text, display) if markdown else SourceFile(display, _parse(text, 0), text)
+        source.sha256 = hashlib.sha256(raw).hexdigest()
+        return source
     except _Failure as failure:
         raise ContentError(Diagnostic(display, failure.line, failure.col, failure.message)) from None
 

@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 from .export import FORMATS, ExportError, export
 from .model import Document, build_model
 from .pipeline import PACKAGE_ROOT, CheckResult, SetupError, check
+from .provenance import Provenance, provenance_of
 from .render import Renderer, RenderError
 
 MEMO_TEMPLATE = "tjansteskrivelse.md.j2"
@@ -46,15 +46,17 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
         raise ContentInvalid(result)
     model = build_model(result.loaded)
     chosen = _choose(model.documents, documents)
-    renderer = Renderer(model, templates or PACKAGE_ROOT / "templates")
-    timestamp = source_date_epoch(content)
+    templates = templates or PACKAGE_ROOT / "templates"
+    origin = provenance_of(result.loaded, [result.schemas.dir, templates])
+    renderer = Renderer(model, templates, provenance=origin.line())
+    timestamp = origin.timestamp
     jobs = [(doc, template, stem) for doc in chosen for template, stem in _outputs(doc)]
     output.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output))
     try:
         markdown = {stem: renderer.render(doc, template) for doc, template, stem in jobs}
         artifacts = _export_all(jobs, markdown, staging, formats or set(FORMATS), timestamp, progress)
-        _publish(staging, output, artifacts)
+        _publish(staging, output, artifacts, origin)
     except (RenderError, ExportError) as error:
         raise BuildError(str(error)) from None
     finally:
@@ -105,13 +107,14 @@ def _export_all(jobs, markdown, staging, formats, timestamp, progress) -> list[A
         return [artifact for group in pool.map(one, jobs) for artifact in group]
 
 
-def _publish(staging: Path, output: Path, artifacts: list[Artifact]) -> None:
+def _publish(staging: Path, output: Path, artifacts: list[Artifact], origin: Provenance) -> None:
     """Move finished files into place, then write the manifest (all atomic renames)."""
     for artifact in artifacts:
         target = output / artifact.path.name
         os.replace(artifact.path, target)
         artifact.path = target
     manifest = {
+        "provenance": origin.as_dict(),
         "artifacts": [
             {"document": a.document, "format": a.format, "path": a.path.name, "sha256": a.sha256}
             for a in sorted(artifacts, key=lambda a: a.path.name)
@@ -128,14 +131,3 @@ def _write_atomic(path: Path, text: str) -> None:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def source_date_epoch(content: Path) -> int:
-    """Build time for reproducible output: SOURCE_DATE_EPOCH, else the last commit's time."""
-    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        return int(os.environ["SOURCE_DATE_EPOCH"])
-    try:
-        run = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=content, capture_output=True, text=True, check=True)
-        return int(run.stdout.strip())
-    except (OSError, subprocess.CalledProcessError, ValueError):
-        return 0

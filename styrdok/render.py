@@ -175,7 +175,7 @@ def indent_block(text: str, width: int) -> str:
 class Renderer:
     """Renders documents of one content model with one template directory."""
 
-    def __init__(self, content: Content, templates: Path, locale: str = "sv_SE"):
+    def __init__(self, content: Content, templates: Path, locale: str = "sv_SE", provenance: str | None = None):
         self.content = content
         self.locale = locale
         self.env = jinja2.Environment(
@@ -191,7 +191,8 @@ class Renderer:
             join_list=join_list, bold=bold, yaml_string=lambda v: json.dumps(str(v), ensure_ascii=False),
             month_short=self.month_short, month_name=self.month_name,
         )
-        self.env.globals.update(organisation=content.organisation, model=content.model, content=content)
+        self.env.globals.update(organisation=content.organisation, model=content.model, content=content,
+                                provenance=provenance)
 
     def render(self, document: Document, template: str) -> str:
         """Render one template for a document into Markdown."""
