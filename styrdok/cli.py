@@ -122,7 +122,7 @@ def _build(args) -> int:
         print(f"{invalid.result.summary()} Inget byggdes; tidigare utdata är orörd.", file=sys.stderr)
         return EXIT_CONTENT
     except publish.BuildError as error:
-        print(f"fel: bygget misslyckades: {error}. Tidigare utdata är orörd.", file=sys.stderr)
+        print(f"fel: bygget misslyckades: {str(error).rstrip('.')}. Tidigare utdata är orörd.", file=sys.stderr)
         return EXIT_CONTENT
     documents = len({artifact.document for artifact in artifacts})
     print(f"Byggde {len(artifacts)} filer för {documents} dokument i {args.output}/ (se manifest.json).", file=sys.stderr)

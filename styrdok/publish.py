@@ -51,6 +51,7 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     renderer = Renderer(model, templates, provenance=origin.line())
     timestamp = origin.timestamp
     jobs = [(doc, template, stem) for doc in chosen for template, stem in _outputs(doc)]
+    output = output.resolve()
     output.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output))
     try:

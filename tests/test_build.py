@@ -95,6 +95,13 @@ def test_selection_builds_only_what_was_asked(tmp_path):
     assert names == ["manifest.json", f"{PLAN}-tjansteskrivelse.html", f"{PLAN}-tjansteskrivelse.md", f"{PLAN}.html", f"{PLAN}.md"]
 
 
+def test_relative_output_directory(tmp_path, monkeypatch):
+    """The quick start builds into output/ relative to where it runs."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", PLAN, "--format", "md,docx", "--content", str(CONTENT), "--output", "output"]) == 0
+    assert (tmp_path / "output" / f"{PLAN}.docx").stat().st_size > 10_000
+
+
 def test_unknown_document_or_format_is_a_usage_error(tmp_path, capsys):
     assert main(["build", "finns-inte", "--content", str(CONTENT), "--output", str(tmp_path)]) == 2
     assert "okänt dokument: finns-inte" in capsys.readouterr().err
