@@ -79,6 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="kommaseparerade format bland md, docx, pdf och html (standard: alla)")
     build.add_argument("--output", type=Path, default=Path("output"), metavar="KATALOG",
                        help="utdatakatalogen (standard: output)")
+
+    check_file = commands.add_parser("verify", help="kontrollera att en publicerad fil är vad förrådet innehöll",
+                                     description="Bygger filens dokument på nytt vid versionen REF i en tillfällig kopia "
+                                                 "av förrådet och jämför byte för byte. Avslutar med 0 om filen är identisk, "
+                                                 "annars 1 och en beskrivning av skillnaden.")
+    check_file.add_argument("file", type=Path, metavar="FIL", help="den publicerade filen, till exempel output/verksamhetsplan-2025.pdf")
+    check_file.add_argument("--ref", required=True, metavar="REF", help="git-versionen filen ska motsvara: tagg, commit eller gren")
+    check_file.add_argument("--repo", type=Path, default=Path("."), metavar="KATALOG", help="förrådet (standard: aktuell katalog)")
     return parser
 
 
@@ -129,4 +137,12 @@ def _build(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": _validate, "build": _build}
+def _verify(args) -> int:
+    from .verify import verify
+
+    verdict = verify(args.file, args.ref, args.repo)
+    print("\n".join(verdict.explanation))
+    return EXIT_OK if verdict.identical else EXIT_CONTENT
+
+
+COMMANDS = {"validate": _validate, "build": _build, "verify": _verify}

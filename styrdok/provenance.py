@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .git import GitError, run_git
 from .load import LoadedContent
 
 
@@ -62,8 +62,8 @@ def _epoch_override(default: int) -> int:
 
 
 def _git(directory: Path, *args) -> str:
+    """git's output, or "" outside a repository (a build needs no git)."""
     try:
-        run = subprocess.run(["git", *map(str, args)], cwd=directory, capture_output=True, text=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
+        return run_git(directory, *map(str, args))
+    except GitError:
         return ""
-    return run.stdout.strip()

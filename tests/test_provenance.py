@@ -1,0 +1,108 @@
+"""Reproducible builds, provenance in every file, and `verify`, in real temporary git repositories."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT = ["build.py", "styrdok", "schemas", "templates", "content"]
+PLAN = "verksamhetsplan-2025"
+COMMIT_ENV = {"GIT_AUTHOR_NAME": "Anna Handläggare", "GIT_AUTHOR_EMAIL": "anna@ekbacka.se",
+              "GIT_COMMITTER_NAME": "Anna Handläggare", "GIT_COMMITTER_EMAIL": "anna@ekbacka.se",
+              "GIT_AUTHOR_DATE": "2025-09-16T10:00:00+02:00", "GIT_COMMITTER_DATE": "2025-09-16T10:00:00+02:00"}
+
+
+def _git(repo: Path, *args: str) -> str:
+    env = {**os.environ, **COMMIT_ENV}
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def _repository(where: Path) -> Path:
+    """A fresh repository holding the project as it is now, committed at a fixed date."""
+    where.mkdir(parents=True)
+    for name in PROJECT:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, where / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, where / name)
+    _git(where, "init", "--quiet", "--initial-branch=main")
+    _git(where, "add", ".")
+    _git(where, "commit", "--quiet", "-m", "Verksamhetsplan 2025")
+    return where
+
+
+def _styrdok(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    return subprocess.run([sys.executable, "build.py", *args], cwd=repo, capture_output=True, text=True, env=environment)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Two independent repositories of the same commit, each built once."""
+    base = tmp_path_factory.mktemp("clones")
+    repos = [_repository(base / name) for name in ("a", "b")]
+    for repo in repos:
+        run = _styrdok(repo, "build", PLAN)
+        assert run.returncode == 0, run.stderr
+    return repos
+
+
+def test_two_clean_repositories_build_byte_identical_outputs(built):
+    first, second = (sorted((repo / "output").iterdir()) for repo in built)
+    assert [p.name for p in first] == [p.name for p in second]
+    assert len(first) == 9  # plan and memo in four formats, and the manifest
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_every_file_carries_its_provenance(built):
+    repo = built[0]
+    commit = _git(repo, "rev-parse", "HEAD")
+    manifest = json.loads((repo / "output" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["provenance"]["commit"] == commit
+    assert manifest["provenance"]["commit_date"].startswith("2025-09-16T08:00:00")
+    assert manifest["provenance"]["modified"] is False
+    line = f"Commit {commit[:12]} (2025-09-16), innehåll sha256:{manifest['provenance']['content_sha256'][:12]}"
+    output = repo / "output"
+    assert f'provenance: "{line}"' in (output / f"{PLAN}.md").read_text(encoding="utf-8")
+    assert line in (output / f"{PLAN}.html").read_text(encoding="utf-8")
+    pdf = PdfReader(str(output / f"{PLAN}.pdf"))
+    assert pdf.metadata.subject == line
+    assert pdf.metadata["/CreationDate"].startswith("D:20250916080000")
+    custom = zipfile.ZipFile(output / f"{PLAN}.docx").read("docProps/custom.xml").decode("utf-8")
+    assert line in custom
+
+
+def test_verify_accepts_the_exact_file(built):
+    run = _styrdok(built[0], "verify", f"output/{PLAN}.pdf", "--ref", "HEAD")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "byte för byte identisk" in run.stdout
+
+
+def test_verify_explains_a_difference(built, tmp_path):
+    repo = built[1]
+    goal = repo / "content" / "mal" / "fokusmal-1-ekonomi.yaml"
+    goal.write_text(goal.read_text(encoding="utf-8").replace("stark ekonomi", "god ekonomi"), encoding="utf-8")
+    _git(repo, "commit", "--quiet", "-am", "Ny formulering av fokusmål 1")
+    run = _styrdok(repo, "verify", f"output/{PLAN}.md", "--ref", "HEAD")
+    assert run.returncode == 1
+    assert "skiljer sig från bygget av HEAD" in run.stdout
+    assert "-# Fokusmål 1: Ekbacka ska ha en god ekonomi" in run.stdout
+    assert _styrdok(repo, "verify", f"output/{PLAN}.md", "--ref", "HEAD~1").returncode == 0
+
+
+def test_verify_usage_errors(built):
+    missing_ref = _styrdok(built[0], "verify", f"output/{PLAN}.pdf", "--ref", "finns-inte")
+    assert missing_ref.returncode == 2 and '"finns-inte" är ingen känd version' in missing_ref.stderr
+    missing_file = _styrdok(built[0], "verify", "output/saknas.pdf", "--ref", "HEAD")
+    assert missing_file.returncode == 2 and "Traceback" not in missing_file.stderr
