@@ -155,7 +155,7 @@ def _parse(text: str, line_offset: int) -> Any:
     """Parse one YAML document into plain data, with strict rules."""
     if "\t" in text:
         _reject_tab_indent(text, line_offset)
-    if ANCHOR_HINT.search(text):
+    if ("&" in text or "*" in text) and ANCHOR_HINT.search(text):
         _reject_anchors(text, line_offset)
     loader = _Loader(text)
     try:

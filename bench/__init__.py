@@ -1,0 +1,1 @@
+"""Benchmarks for styrdok: a corpus generator (``bench.generate``) and timed targets (``bench.run``)."""

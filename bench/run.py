@@ -1,0 +1,423 @@
+#!/usr/bin/env python3
+"""Performance targets for styrdok, each measured against a baseline in the same run.
+
+    python bench/run.py                       # every target, 20 000-file corpus
+    python bench/run.py --only validate       # one target
+    python bench/run.py --only validate --profile   # and where styrdok's time goes
+
+The corpus comes from ``bench/generate.py`` and is cached under ``.bench/`` in the
+repository (git-ignored), keyed by size, seed and the generator's own source, so
+it is regenerated whenever the generator changes.
+
+Every figure is the best of ``--repeats`` timed runs (``time.perf_counter``), after
+one warm-up run of each candidate; the candidates of a target are run interleaved
+(a, b, c, a, b, c, ...) so that drift in the machine's speed hits all of them alike,
+and results are reported as ratios to the target's baseline. ``gc.collect()`` runs
+before each timed run, and a run's return value is freed after its clock stops.
+
+Adding a target: write ``def bench_NAME(ctx: Context) -> Outcome`` and decorate it
+with ``@target("NAME", "one-line description")``. Use ``ctx.content`` (the corpus),
+``ctx.race({...})`` to time candidates (it returns every run's seconds; a
+target judges the best of them) and ``Outcome``/``Ratio`` to report them.
+Planned: ``build`` (styrdok build vs pandoc + typst on the same Markdown) and
+``diff`` (styrdok diff vs load).
+
+Exit status: 0 when every target selected passes, 1 when one fails, 2 when a target
+could not run (styrdok fails to import, the corpus does not validate, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import hashlib
+import io
+import pstats
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+import yaml  # noqa: E402
+
+from bench.generate import generate  # noqa: E402
+
+CACHE = REPO / ".bench"
+CONTENT_SUFFIXES = (".yaml", ".yml", ".md")
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.S)
+
+
+# --------------------------------------------------------------------------
+# Framework
+# --------------------------------------------------------------------------
+
+
+class TargetError(Exception):
+    """A target could not be measured (exit 2)."""
+
+
+@dataclass
+class Ratio:
+    """``candidate / baseline``, with the limit it must stay under."""
+
+    label: str
+    candidate: str
+    baseline: str
+    limit: float
+
+
+@dataclass
+class Outcome:
+    """What a target measured: times by candidate name, and the ratios it is judged by."""
+
+    times: dict[str, float]  # best of the repeats
+    ratios: list[Ratio]
+    rounds: dict[str, list[float]] = field(default_factory=dict)  # every timed run, in order
+    notes: list[str] = field(default_factory=list)
+    appendix: str = ""  # printed after the figures, e.g. a profile
+
+    def passed(self) -> bool:
+        return all(self.times[r.candidate] / self.times[r.baseline] <= r.limit for r in self.ratios)
+
+
+@dataclass
+class Context:
+    content: Path
+    root: Path  # the styrdok checkout measured (its build.py, styrdok/ and schemas/)
+    repeats: int
+    profile: bool
+    top: int
+
+    def race(self, candidates: dict[str, Callable[[], object]]) -> dict[str, list[float]]:
+        """Seconds of every timed run per candidate: one warm-up each, then interleaved runs."""
+        for name, run in candidates.items():
+            print(f"  warm-up {name} ...", file=sys.stderr, flush=True)
+            run()
+        rounds: dict[str, list[float]] = {name: [] for name in candidates}
+        for repeat in range(self.repeats):
+            for name, run in candidates.items():
+                gc.collect()
+                start = time.perf_counter()
+                result = run()
+                elapsed = time.perf_counter() - start
+                del result  # freeing what a run returns is not part of its time
+                rounds[name].append(elapsed)
+                print(f"  run {repeat + 1}/{self.repeats} {name}: {elapsed:.3f} s", file=sys.stderr, flush=True)
+        return rounds
+
+
+@dataclass
+class Target:
+    name: str
+    description: str
+    run: Callable[[Context], Outcome]
+
+
+TARGETS: dict[str, Target] = {}
+
+
+def target(name: str, description: str):
+    def register(function: Callable[[Context], Outcome]):
+        TARGETS[name] = Target(name, description, function)
+        return function
+
+    return register
+
+
+def report(name: str, description: str, outcome: Outcome) -> None:
+    print(f"\n== {name}: {description}")
+    width = max(len(n) for n in outcome.times)
+    for candidate, seconds in outcome.times.items():
+        print(f"  {candidate:<{width}}  {seconds:8.3f} s")
+    for ratio in outcome.ratios:
+        value = outcome.times[ratio.candidate] / outcome.times[ratio.baseline]
+        verdict = "PASS" if value <= ratio.limit else "FAIL"
+        print(f"  {ratio.label:<{width}}  {value:8.2f} x   (target <= {ratio.limit:.1f} x)  {verdict}")
+    for ratio in outcome.ratios:  # the spread shows how much to trust the verdict
+        candidate, baseline = outcome.rounds.get(ratio.candidate), outcome.rounds.get(ratio.baseline)
+        if candidate and baseline and len(candidate) > 1:
+            each = sorted(c / b for c, b in zip(candidate, baseline))
+            shown = " ".join(f"{r:.2f}" for r in each)
+            print(f"  note: {ratio.label}, round by round: {shown} (median {statistics.median(each):.2f})")
+    for note in outcome.notes:
+        print(f"  note: {note}")
+    if outcome.appendix:
+        print(outcome.appendix)
+
+
+# --------------------------------------------------------------------------
+# Corpus
+# --------------------------------------------------------------------------
+
+
+def corpus(items: int, seed: int) -> Path:
+    """The content directory of a cached corpus, generated when missing or stale."""
+    fingerprint = hashlib.sha256((REPO / "bench" / "generate.py").read_bytes()).hexdigest()[:10]
+    out = CACHE / f"corpus-{items}-seed{seed}-{fingerprint}"
+    content = out / "content"
+    done = out / "complete"
+    if done.exists():
+        return content
+    for stale in CACHE.glob(f"corpus-{items}-seed{seed}-*"):
+        if stale != out and (stale / ".styrdok-bench-corpus").exists():
+            shutil.rmtree(stale)
+    print(f"generating {items} files into {content} ...", file=sys.stderr, flush=True)
+    start = time.perf_counter()
+    generate(items, out, seed)
+    done.write_text("", encoding="utf-8")
+    print(f"  generated in {time.perf_counter() - start:.2f} s", file=sys.stderr)
+    return content
+
+
+def content_files(content: Path) -> list[Path]:
+    """The files styrdok's loader reads, in its order."""
+    return sorted(p for p in content.rglob("*") if p.suffix in CONTENT_SUFFIXES and p.is_file())
+
+
+def parse_all(content: Path) -> int:
+    """The baseline: find, read and parse every file with PyYAML's C loader, nothing else."""
+    count = 0
+    for path in content_files(content):
+        if path.suffix == ".md":
+            match = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
+            yaml.load(match.group(1) if match else "", Loader=yaml.CSafeLoader)
+        else:
+            with open(path, "rb") as f:
+                yaml.load(f, Loader=yaml.CSafeLoader)
+        count += 1
+    return count
+
+
+def import_styrdok():
+    try:
+        from styrdok import pipeline
+    except Exception as error:  # the package is mid-edit, or its requirements are missing
+        raise TargetError(f"styrdok cannot be imported: {type(error).__name__}: {error}") from error
+    print(f"  styrdok from {Path(pipeline.__file__).parent}", file=sys.stderr)
+    return pipeline
+
+
+# --------------------------------------------------------------------------
+# Targets
+# --------------------------------------------------------------------------
+
+
+@target("validate", "validate a content tree vs reading and parsing it with PyYAML's C loader")
+def bench_validate(ctx: Context) -> Outcome:
+    pipeline = import_styrdok()
+    content = ctx.content
+    files = parse_all(content)
+
+    result = pipeline.check(content)
+    if result.diagnostics:
+        shown = "\n".join(d.text() for d in result.diagnostics[:10])
+        raise TargetError(f"the corpus does not validate ({len(result.diagnostics)} diagnostics):\n{shown}")
+    del result
+
+    command = [sys.executable, str(ctx.root / "build.py"), "validate", "--content", str(content)]
+
+    def cli() -> None:
+        done = subprocess.run(command, cwd=ctx.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if done.returncode != 0:
+            raise TargetError(f"{' '.join(command)} exited {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+
+    rounds = ctx.race({
+        "a baseline: PyYAML CSafeLoader": lambda: parse_all(content),
+        "b styrdok check() in-process": lambda: pipeline.check(content),
+        "c build.py validate (CLI)": cli,
+    })
+    times = {name: min(runs) for name, runs in rounds.items()}
+    names = list(times)
+    outcome = Outcome(
+        times,
+        [
+            Ratio("ratio b/a (in-process)", names[1], names[0], 1.5),
+            Ratio("ratio c/a (CLI)", names[2], names[0], 1.5),
+        ],
+        rounds,
+        [f"{files} files in {content}", f"best of {ctx.repeats} after one warm-up, interleaved"],
+    )
+    if ctx.profile:
+        outcome.appendix = profile_check(pipeline, content, ctx.top)
+    return outcome
+
+
+def profile_check(pipeline, content: Path, top: int) -> str:
+    """Where check() spends its time: phases timed plainly, then cProfile's top functions."""
+    from styrdok.load import load_content
+    from styrdok.validate import validate
+
+    gc.collect()
+    start = time.perf_counter()
+    schemas = pipeline.load_schemas(pipeline.schema_dir_for(content, None))
+    t_schemas = time.perf_counter()
+    loaded = load_content(content)
+    t_load = time.perf_counter()
+    validate(loaded, schemas)
+    t_validate = time.perf_counter()
+    out = [
+        "\n-- phases of check() (one run, no profiler)",
+        f"  load schemas   {t_schemas - start:8.3f} s",
+        f"  load content   {t_load - t_schemas:8.3f} s",
+        f"  validate       {t_validate - t_load:8.3f} s",
+    ]
+    del loaded
+
+    profiler = cProfile.Profile()
+    gc.collect()
+    profiler.enable()
+    pipeline.check(content)
+    profiler.disable()
+    for order in ("cumulative", "tottime"):
+        stream = io.StringIO()
+        stats = pstats.Stats(profiler, stream=stream).strip_dirs().sort_stats(order)
+        stats.print_stats(top)
+        text = stream.getvalue()
+        out.append(f"\n-- cProfile of check(), top {top} by {order}")
+        out.append(text[text.find("   ncalls"):].rstrip())
+    return "\n".join(out)
+
+
+@target("diff", "diff two git refs of a content tree vs reading and parsing both trees from git")
+def bench_diff(ctx: Context) -> Outcome:
+    import tempfile
+
+    import_styrdok()
+    from styrdok import diff, gitsource
+
+    with tempfile.TemporaryDirectory(prefix="styrdok-bench-diff-") as directory:
+        repo = Path(directory)
+        edits = commit_two_versions(ctx.content, repo)
+        content = repo / "content"
+        found = diff.diff_refs(content, "v1", "v2")
+        kinds = sorted({c.kind for c in found})
+        command = [sys.executable, str(ctx.root / "build.py"), "diff", "v1", "v2", "--content", str(content)]
+
+        def cli() -> None:
+            done = subprocess.run(command, cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            if done.returncode != 0:
+                raise TargetError(f"{' '.join(command)} exited {done.returncode}:\n{done.stderr[-2000:]}")
+
+        times = ctx.race({
+            "a baseline: git cat-file + PyYAML, both refs": lambda: parse_refs(repo, ("v1", "v2")),
+            "b styrdok load_at, both refs": lambda: [gitsource.load_at(repo, ref, "content") for ref in ("v1", "v2")],
+            "c styrdok diff_refs() in-process": lambda: diff.diff_refs(content, "v1", "v2"),
+            "d build.py diff v1 v2 (CLI)": cli,
+        })
+    names = list(times)
+    return Outcome(
+        times,
+        [Ratio("ratio c/a (in-process)", names[2], names[0], 2.0), Ratio("ratio d/a (CLI)", names[3], names[0], 2.0)],
+        [f"{len(content_files(ctx.content))} files per ref, {edits} edited files between v1 and v2",
+         f"{len(found)} changes found ({', '.join(kinds)})",
+         f"best of {ctx.repeats} after one warm-up, interleaved"],
+    )
+
+
+def git_quiet(repo: Path, *args: str) -> bytes:
+    command = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org", "-c", "commit.gpgsign=false", *args]
+    return subprocess.run(command, cwd=repo, check=True, capture_output=True).stdout
+
+
+def commit_two_versions(corpus_content: Path, repo: Path, seed: int = 7) -> int:
+    """The corpus as tag v1, then a few hundred edits (text, statuses, values, order) as tag v2."""
+    shutil.copytree(corpus_content, repo / "content")
+    git_quiet(repo, "init", "-q", "-b", "main")
+    git_quiet(repo, "add", "-A")
+    git_quiet(repo, "commit", "-q", "-m", "v1")
+    git_quiet(repo, "tag", "v1")
+    rng = random.Random(seed)
+    files = content_files(repo / "content")
+    rules = [
+        ("atgarder", 150, lambda t: re.sub(r"^(text: .*)$", r"\1 (reviderad)", t, count=1, flags=re.M)),
+        ("uppfoljning", 100, lambda t: t.replace("status: paborjad", "status: fardig", 1)),
+        ("indikatorer", 50, lambda t: re.sub(r"total: (\d+)", lambda m: f"total: {int(m.group(1)) + 1}", t, count=1)),
+        ("atgarder", 10, lambda t: t if "\norder:" in t else t + "order: 1\n"),
+    ]
+    edited = set()
+    for folder, count, rule in rules:
+        candidates = [p for p in files if p.parent.name == folder or p.parent.parent.name == folder]
+        for path in rng.sample(candidates, min(count, len(candidates))):
+            text = path.read_text(encoding="utf-8")
+            changed = rule(text)
+            if changed != text:
+                path.write_text(changed, encoding="utf-8")
+                edited.add(path)
+    git_quiet(repo, "commit", "-q", "-a", "-m", "v2")
+    git_quiet(repo, "tag", "v2")
+    return len(edited)
+
+
+def parse_refs(repo: Path, refs: tuple[str, ...]) -> int:
+    """The baseline: list each ref's files, read every blob with one cat-file, parse with PyYAML's C loader."""
+    count = 0
+    for ref in refs:
+        listing = git_quiet(repo, "ls-tree", "-r", "-z", ref, "--", "content").split(b"\0")
+        blobs = [entry.split(b"\t", 1) for entry in listing if entry]
+        blobs = [(meta.split()[2], name.decode()) for meta, name in blobs if name.decode().endswith(CONTENT_SUFFIXES)]
+        output = subprocess.run(["git", "cat-file", "--batch"], cwd=repo, input=b"".join(oid + b"\n" for oid, _ in blobs),
+                                capture_output=True, check=True).stdout
+        position = 0
+        for _oid, name in blobs:
+            header_end = output.index(b"\n", position)
+            size = int(output[position:header_end].rsplit(b" ", 1)[1])
+            data = output[header_end + 1:header_end + 1 + size].decode("utf-8")
+            position = header_end + size + 2
+            if name.endswith(".md"):
+                match = FRONT_MATTER.match(data)
+                data = match.group(1) if match else ""
+            yaml.load(data, Loader=yaml.CSafeLoader)
+            count += 1
+    return count
+
+
+# --------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--items", type=int, default=20000, help="corpus size in files (default 20000)")
+    parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    parser.add_argument("--only", choices=sorted(TARGETS), help="run one target")
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs per candidate; the best counts (default 3)")
+    parser.add_argument("--profile", action="store_true", help="also profile styrdok's side of each target")
+    parser.add_argument("--top", type=int, default=15, help="functions shown by --profile (default 15)")
+    parser.add_argument("--styrdok", type=Path, default=REPO, metavar="DIR",
+                        help="measure the styrdok checkout in DIR (default: this repository), e.g. an older version")
+    args = parser.parse_args(argv)
+    root = args.styrdok.resolve()
+    if not (root / "styrdok").is_dir():
+        parser.error(f"{root} has no styrdok/ package")
+    sys.path.insert(0, str(root))
+
+    content = corpus(args.items, args.seed)
+    ctx = Context(content, root, max(1, args.repeats), args.profile, args.top)
+    status = 0
+    for name in [args.only] if args.only else list(TARGETS):
+        chosen = TARGETS[name]
+        print(f"target {name} ...", file=sys.stderr, flush=True)
+        try:
+            outcome = chosen.run(ctx)
+        except TargetError as error:
+            print(f"\n== {name}: could not run: {error}")
+            status = 2
+            continue
+        report(name, chosen.description, outcome)
+        if not outcome.passed() and status == 0:
+            status = 1
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
