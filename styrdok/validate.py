@@ -61,6 +61,7 @@ class Validator:
             self._check_follow_ups()
         self._check_cycles()
         self._check_orphans()
+        self._check_unused_sections()
         if period:
             self._check_period_complete(period)
         return sorted(set(self.diagnostics))
@@ -192,6 +193,9 @@ class Validator:
         for required in entry["requires"] if entry else ():
             if required not in data:
                 self.report(source, ("status",), f'statusen {entry["label"]} kräver fältet "{required}" ({self._field_title(required)})', key=True)
+        if entry and not entry.get("done") and data.get("expected_year", 9999) < int(data["period"][:4]):
+            self.report(source, ("expected_year",), f'arbetet väntas klart {data["expected_year"]}, före periodens år; ange ett nytt år',
+                        severity="warning")
 
     def _check_assessment(self, source: SourceFile, item: dict) -> None:
         scale = vocabulary_for(self.model.get("assessment_scales", {}), item["type"], item.get("level"))
@@ -249,6 +253,12 @@ class Validator:
         visited.add(item_id)
         parents = self.index.items[item_id].data.get("parents", [])
         return any(self._reaches(parent, targets, visited) for parent in parents)
+
+    def _check_unused_sections(self) -> None:
+        used = {block["section"] for s in self.index.of_type("document") for block in s.data["contents"] if "section" in block}
+        for source in self.index.of_type("section"):
+            if source.data["id"] not in used:
+                self.report(source, ("id",), "textavsnittet används inte i något dokument", severity="warning")
 
     def _check_period_complete(self, period: str) -> None:
         covered = {s.data["item"] for s in self.index.of_type("follow_up") if s.data["period"] == period}
