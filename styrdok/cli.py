@@ -87,6 +87,20 @@ def build_parser() -> argparse.ArgumentParser:
     check_file.add_argument("file", type=Path, metavar="FIL", help="den publicerade filen, till exempel output/verksamhetsplan-2025.pdf")
     check_file.add_argument("--ref", required=True, metavar="REF", help="git-versionen filen ska motsvara: tagg, commit eller gren")
     check_file.add_argument("--repo", type=Path, default=Path("."), metavar="KATALOG", help="förrådet (standard: aktuell katalog)")
+
+    compare = commands.add_parser("diff", help="visa vad som ändrats mellan två versioner eller två perioder",
+                                  description="Jämför innehållet objekt för objekt mellan två git-versioner (läses direkt ur "
+                                              "git, arbetskopian rörs inte) eller mellan två uppföljningsperioder, och visar "
+                                              "tillagda, borttagna och ändrade objekt, statusändringar, omnumreringar och "
+                                              "flyttar med de commits, författare och datum som ligger bakom.")
+    compare.add_argument("refs", nargs="*", metavar="VERSION", help="två versioner, FRÅN och TILL: tagg, commit eller gren")
+    compare.add_argument("--periods", nargs=2, metavar=("FRÅN", "TILL"),
+                         help="jämför i stället uppföljningarna för två perioder, till exempel 2025-04 2025-08")
+    compare.add_argument("--format", choices=("text", "md", "html", "docx"), default="text",
+                         help="text (standard, i terminalen), md, html eller docx (Word med spårade ändringar)")
+    compare.add_argument("-o", "--output", type=Path, default=None, metavar="FIL",
+                         help="skriv rapporten till FIL (standard: terminalen för text och md, annars andringar-FRÅN-TILL.FORMAT)")
+    _add_content_options(compare)
     return parser
 
 
@@ -145,4 +159,39 @@ def _verify(args) -> int:
     return EXIT_OK if verdict.identical else EXIT_CONTENT
 
 
-COMMANDS = {"validate": _validate, "build": _build, "verify": _verify}
+def _diff(args) -> int:
+    from . import changes, diff
+    from .export import ExportError
+    from .gitsource import VersionInvalid
+    from .render import RenderError
+
+    if bool(args.periods) == bool(args.refs) or len(args.refs) not in (0, 2):
+        print("fel: ange två versioner (FRÅN TILL) eller --periods FRÅN TILL", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.periods:
+            result = pipeline.check(args.content, args.schemas)
+            if result.errors:
+                print(format_diagnostics(result.errors, "text"))
+                print(f"{result.summary()} Ingen jämförelse gjordes.", file=sys.stderr)
+                return EXIT_CONTENT
+            from .model import build_model
+
+            changeset = diff.diff_periods(build_model(result.loaded), *args.periods, schemas=result.schemas)
+        else:
+            changeset = diff.diff_refs(args.content, *args.refs, schemas=args.schemas)
+        written = changes.write(changeset, args.format, args.output)
+    except VersionInvalid as invalid:
+        print(format_diagnostics(invalid.diagnostics, "text"))
+        print(f"fel: innehållet i versionen \"{invalid.ref}\" har {len(invalid.diagnostics)} fel; ingen jämförelse gjordes.",
+              file=sys.stderr)
+        return EXIT_CONTENT
+    except (ExportError, RenderError) as error:
+        print(f"fel: rapporten kunde inte skapas: {error}", file=sys.stderr)
+        return EXIT_CONTENT
+    if written:
+        print(f"Skrev ändringsrapporten till {written} ({changes.summary(changeset)})", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS = {"validate": _validate, "build": _build, "verify": _verify, "diff": _diff}

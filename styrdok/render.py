@@ -46,6 +46,7 @@ class DocumentContext:
     tables: int = 0
     appendices: int = 0
     numbers: dict[str, int] = field(default_factory=dict)
+    revisions: dict = field(default_factory=dict)  # "since" ref -> RevisionTable
 
     def caption(self, text: str) -> str:
         """The next table's caption: "Tabell N. text"."""
@@ -194,16 +195,23 @@ class Renderer:
         self.env.globals.update(organisation=content.organisation, model=content.model, content=content,
                                 provenance=provenance)
 
-    def render(self, document: Document, template: str) -> str:
+    def render(self, document: Document, template: str, revisions: dict | None = None) -> str:
         """Render one template for a document into Markdown."""
+        return tidy(self._render(DocumentContext(self.content, document, revisions=revisions or {}), template))
+
+    def measure_numbers(self, document: Document) -> dict[str, int]:
+        """Measure id → the display number the document's own template gives it."""
         context = DocumentContext(self.content, document)
+        self._render(context, f"{document.kind}.md.j2")
+        return dict(context.numbers)
+
+    def _render(self, context: DocumentContext, template: str) -> str:
         try:
-            text = self.env.get_template(template).render(document=document, doc=context)
+            return self.env.get_template(template).render(document=context.document, doc=context)
         except jinja2.TemplateNotFound as error:
             raise RenderError(f"mallen {error.name} finns inte i {self.env.loader.searchpath[0]}") from None
         except jinja2.TemplateError as error:
             raise RenderError(f"mallen {template} kunde inte användas: {error}") from None
-        return tidy(text)
 
     def number(self, value, decimals: int | None = None) -> str:
         """Swedish number: 5 337, 1,53, −7 605 (non-breaking space, real minus)."""
