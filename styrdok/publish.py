@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .export import FORMATS, ExportError, export
-from .model import Document, build_model
+from . import gitsource
+from .model import Content, Document, build_model
 from .pipeline import PACKAGE_ROOT, CheckResult, SetupError, check
 from .provenance import Provenance, provenance_of
 from .render import Renderer, RenderError
+from .revisions import RevisionTable, revision_table
 
 MEMO_TEMPLATE = "tjansteskrivelse.md.j2"
 
@@ -55,7 +57,8 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     output.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output))
     try:
-        markdown = {stem: renderer.render(doc, template) for doc, template, stem in jobs}
+        revisions = {doc.id: _revision_tables(doc, model, content, templates) for doc in chosen}
+        markdown = {stem: renderer.render(doc, template, revisions[doc.id]) for doc, template, stem in jobs}
         artifacts = _export_all(jobs, markdown, staging, formats or set(FORMATS), timestamp, progress)
         _publish(staging, output, artifacts, origin)
     except (RenderError, ExportError) as error:
@@ -85,6 +88,22 @@ def _choose(available: list[Document], wanted: list[str] | None) -> list[Documen
     if unknown:
         raise SetupError(f"okänt dokument: {', '.join(unknown)}. Tillgängliga: {', '.join(sorted(by_id))}")
     return [by_id[name] for name in wanted]
+
+
+def _revision_tables(document: Document, model: Content, content: Path, templates: Path) -> dict[str, RevisionTable]:
+    """For each ``revisions`` block: the plan at that earlier git version, compared with now."""
+    tables = {}
+    for block in (b["revisions"] for b in document.contents if "revisions" in b):
+        repo = gitsource.repo_root(content)
+        try:
+            earlier = gitsource.load_version(repo, block["since"], gitsource.relative_path(repo, content))
+        except gitsource.VersionInvalid as invalid:
+            raise BuildError(f'{document.id}: innehållet vid versionen {block["since"]} har {len(invalid.diagnostics)} fel') from None
+        old = build_model(earlier.loaded)
+        if block["document"] not in old.items:
+            raise BuildError(f'{document.id}: dokumentet {block["document"]} finns inte vid versionen {block["since"]}')
+        tables[block["since"]] = revision_table(old, model, block["document"], block["since"], templates)
+    return tables
 
 
 def _outputs(document: Document) -> list[tuple[str, str]]:
