@@ -19,8 +19,7 @@ Adding a target: write ``def bench_NAME(ctx: Context) -> Outcome`` and decorate 
 with ``@target("NAME", "one-line description")``. Use ``ctx.content`` (the corpus),
 ``ctx.race({...})`` to time candidates (it returns every run's seconds; a
 target judges the best of them) and ``Outcome``/``Ratio`` to report them.
-Planned: ``build`` (styrdok build vs pandoc + typst on the same Markdown) and
-``diff`` (styrdok diff vs load).
+Targets: ``validate``, ``diff`` and ``build``.
 
 Exit status: 0 when every target selected passes, 1 when one fails, 2 when a target
 could not run (styrdok fails to import, the corpus does not validate, ...).
@@ -325,6 +324,60 @@ def bench_diff(ctx: Context) -> Outcome:
          f"{len(found)} changes found ({', '.join(kinds)})",
          f"c/b (against plain PyYAML instead): {times[names[2]] / times[names[1]]:.2f} x",
          "diff parses a blob shared by both refs once; the baselines parse both trees in full",
+         f"best of {ctx.repeats} after one warm-up, interleaved"],
+    )
+
+
+@target("build", "build the example content (all documents, all formats) vs pandoc and typst alone on the same Markdown")
+def bench_build(ctx: Context) -> Outcome:
+    import tempfile
+    from concurrent.futures import ThreadPoolExecutor
+
+    import_styrdok()
+    from styrdok import export
+
+    with tempfile.TemporaryDirectory(prefix="styrdok-bench-build-") as directory:
+        work = Path(directory)
+        command = [sys.executable, str(ctx.root / "build.py"), "build", "--content", str(REPO / "content"),
+                   "--output", str(work / "styrdok")]
+        done = subprocess.run(command, cwd=ctx.root, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise TargetError(f"the example does not build:\n{done.stderr[-2000:]}")
+        sources = sorted((work / "styrdok").glob("*.md"))
+
+        def alone(source: Path) -> None:
+            """The same pandoc runs export() makes, and typst, with nothing of styrdok around them."""
+            out = work / "alone"
+            out.mkdir(exist_ok=True)
+            pandoc = export._pandoc()
+            for to in ("docx", "html", "typst"):
+                target = "-" if to == "typst" else str(out / f"{source.stem}.{to}")
+                run = subprocess.run([pandoc, *export.COMMON_ARGS, *export.WRITER_ARGS[to], f"--output={target}", str(source)],
+                                     cwd=out, capture_output=True, check=True)
+                if to == "typst":
+                    export._typeset(run.stdout, out, 0)
+
+        def sequential() -> None:
+            for source in sources:
+                alone(source)
+
+        def two_at_a_time() -> None:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                list(pool.map(alone, sources))
+
+        rounds = ctx.race({
+            "a pandoc + typst alone, one run at a time": sequential,
+            "b pandoc + typst alone, two documents at a time": two_at_a_time,
+            "c build.py build (CLI, everything)": lambda: subprocess.run(command, cwd=ctx.root, capture_output=True, check=True),
+        })
+    times = {name: min(runs) for name, runs in rounds.items()}
+    names = list(times)
+    return Outcome(
+        times,
+        [Ratio("ratio c/a", names[2], names[0], 1.3), Ratio("ratio c/b (same concurrency)", names[2], names[1], 1.3)],
+        rounds,
+        [f"{len(sources)} Markdown files from the example content, each to docx, html and PDF",
+         "c includes start-up, loading, validation, rendering and the manifest; styrdok exports two documents at a time",
          f"best of {ctx.repeats} after one warm-up, interleaved"],
     )
 
