@@ -103,6 +103,7 @@ def _revision_tables(document: Document, model: Content, content: Path, template
         if block["document"] not in old.items:
             raise BuildError(f'{document.id}: dokumentet {block["document"]} finns inte vid versionen {block["since"]}')
         tables[block["since"]] = revision_table(old, model, block["document"], block["since"], templates)
+        tables[block["since"]].date = earlier.date[:10]
     return tables
 
 

@@ -30,6 +30,7 @@ class Revision:
 @dataclass
 class RevisionTable:
     since: str  # the earlier version (a git ref)
+    date: str = ""  # when that version was committed (YYYY-MM-DD)
     revisions: list[Revision] = field(default_factory=list)
     additions: list[tuple[int, Measure]] = field(default_factory=list)  # new measures, by new number
 
