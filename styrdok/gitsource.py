@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from .diagnostics import ContentError, Diagnostic
+from .git import GitError, run_git
 from .load import SUFFIXES, LoadedContent, SourceFile, load_bytes
 from .pipeline import SetupError, load_schemas, schema_dir_for
 from .schema import SchemaSet
@@ -50,15 +51,11 @@ def iso_utc(date: str) -> str:
 
 
 def git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    """Run git in ``repo``; raise SetupError with git's own message when it fails."""
+    """Run git in ``repo``; a failure is a SetupError with git's own message."""
     try:
-        run = subprocess.run(["git", *args], cwd=repo, input=stdin, capture_output=True)
-    except OSError as error:
-        raise SetupError(f"git kunde inte startas: {error}") from None
-    if run.returncode != 0:
-        message = run.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise SetupError(f"git {args[0]} misslyckades: {message[-1] if message else run.returncode}")
-    return run.stdout
+        return run_git(repo, *args, stdin=stdin)
+    except GitError as error:
+        raise SetupError(str(error)) from None
 
 
 def repo_root(path: Path) -> Path:

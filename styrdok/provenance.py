@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .git import GitError, run_git
+from .git import GitError, git_text
 from .load import LoadedContent
 
 
@@ -64,6 +64,6 @@ def _epoch_override(default: int) -> int:
 def _git(directory: Path, *args) -> str:
     """git's output, or "" outside a repository (a build needs no git)."""
     try:
-        return run_git(directory, *map(str, args))
+        return git_text(directory, *map(str, args))
     except GitError:
         return ""

@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .git import GitError, run_git
+from .git import GitError, git_text
 from .pipeline import SetupError
 
 MEMO_SUFFIX = "-tjansteskrivelse"
@@ -98,6 +98,6 @@ def _sha(data: bytes) -> str:
 
 def _git(directory: Path, *args: str, error: str) -> str:
     try:
-        return run_git(directory, *args)
+        return git_text(directory, *args)
     except GitError as failure:
         raise SetupError(f"{error} ({failure})") from None
