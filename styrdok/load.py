@@ -2,8 +2,9 @@
 
 One loader serves every command. It uses PyYAML's C parser with YAML 1.2 core
 scalars (only ``true``/``false`` are booleans, dates stay strings), and rejects
-duplicate keys, anchors and aliases, oversized files and invalid UTF-8. The
-composed node tree is kept so that later stages can point at a line and column.
+duplicate keys, anchors and aliases, tags, oversized files and invalid UTF-8.
+Each file's text is kept, so that a later stage that must point at a line and
+column composes the YAML again from memory, only for the files it reports on.
 """
 
 from __future__ import annotations
