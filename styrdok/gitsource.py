@@ -9,7 +9,6 @@ which commits between two refs changed each file.
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -64,12 +63,9 @@ def repo_root(path: Path) -> Path:
     while not existing.is_dir() and existing != existing.parent:
         existing = existing.parent
     try:
-        run = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=existing, capture_output=True, text=True)
-    except OSError as error:
-        raise SetupError(f"git kunde inte startas: {error}") from None
-    if run.returncode != 0:
-        raise SetupError(f"{path} ligger inte i något git-arkiv; jämförelser mellan versioner kräver git")
-    return Path(run.stdout.strip())
+        return Path(run_git(existing, "rev-parse", "--show-toplevel").decode().strip())
+    except GitError:
+        raise SetupError(f"{path} ligger inte i något git-arkiv; jämförelser mellan versioner kräver git") from None
 
 
 def relative_path(repo: Path, path: Path) -> str:
@@ -82,11 +78,13 @@ def relative_path(repo: Path, path: Path) -> str:
 
 def resolve(repo: Path, ref: str) -> str:
     """The commit id a tag, branch or commit names."""
-    run = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
-                         cwd=repo, capture_output=True, text=True)
-    if run.returncode != 0 or not run.stdout.strip():
+    try:
+        commit = run_git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}").decode().strip()
+    except GitError:
+        commit = ""
+    if not commit:
         raise SetupError(f'"{ref}" är ingen känd version (tagg, commit eller gren) i {repo}')
-    return run.stdout.strip()
+    return commit
 
 
 def commit_date(repo: Path, commit: str) -> str:

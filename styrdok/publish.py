@@ -102,8 +102,7 @@ def _revision_tables(document: Document, model: Content, content: Path, template
         old = build_model(earlier.loaded)
         if block["document"] not in old.items:
             raise BuildError(f'{document.id}: dokumentet {block["document"]} finns inte vid versionen {block["since"]}')
-        tables[block["since"]] = revision_table(old, model, block["document"], block["since"], templates)
-        tables[block["since"]].date = earlier.date[:10]
+        tables[block["since"]] = revision_table(old, model, block["document"], block["since"], templates, earlier.date[:10])
     return tables
 
 

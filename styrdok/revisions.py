@@ -35,12 +35,13 @@ class RevisionTable:
     additions: list[tuple[int, Measure]] = field(default_factory=list)  # new measures, by new number
 
 
-def revision_table(old: Content, new: Content, document_id: str, since: str, templates: Path) -> RevisionTable:
+def revision_table(old: Content, new: Content, document_id: str, since: str, templates: Path,
+                   date: str = "") -> RevisionTable:
     """Compare the measures of one document between an earlier and the current model."""
     old_numbers = Renderer(old, templates).measure_numbers(old.items[document_id])
     new_numbers = Renderer(new, templates).measure_numbers(new.items[document_id])
     successors = {replaced: m for m in new.of_type(Measure) for replaced in m.replaces}
-    table = RevisionTable(since)
+    table = RevisionTable(since, date)
     for measure_id, number in sorted(old_numbers.items(), key=lambda pair: pair[1]):
         before = old.items[measure_id]
         table.revisions.append(_revision(number, before, new, new_numbers, successors.get(measure_id)))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .git import GitError, git_text
+from .gitsource import resolve
 from .pipeline import SetupError
 
 MEMO_SUFFIX = "-tjansteskrivelse"
@@ -35,8 +36,7 @@ def verify(file: Path, ref: str, repo: Path) -> Verdict:
     if not file.is_file():
         raise SetupError(f"filen {file} finns inte")
     document, fmt = _document_of(file)
-    commit = _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}",
-                  error=f'"{ref}" är ingen känd version (tagg, commit eller gren) i {repo}')
+    commit = resolve(repo, ref)
     with tempfile.TemporaryDirectory(prefix="styrdok-verify-") as temporary:
         rebuilt = _rebuild(repo, commit, document, fmt, Path(temporary)) / file.name
         if not rebuilt.is_file():
