@@ -1,16 +1,12 @@
 """Building documents: model → render → export, after the checks of ``pipeline``.
 
-Everything is written into a staging directory and moved into ``output`` only when
-every document succeeded, with a manifest listing each file and its sha256.
+Everything is written into a staging directory, which becomes the output in one atomic
+switch (``outputdir``) only when every document succeeded, with a manifest listing each
+file and its sha256.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import shutil
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +14,9 @@ from pathlib import Path
 from .export import FORMATS, ExportError, export
 from . import gitsource
 from .model import Content, Document, build_model
+from .outputdir import OutputDir, PublishError, sha256_of
 from .pipeline import PACKAGE_ROOT, CheckResult, SetupError, check
-from .provenance import Provenance, provenance_of
+from .provenance import provenance_of
 from .render import Renderer, RenderError
 from .revisions import RevisionTable, revision_table
 
@@ -34,6 +31,10 @@ class Artifact:
     format: str
     path: Path
     sha256: str
+
+    def entry(self) -> dict:
+        """The artifact as the manifest lists it."""
+        return {"document": self.document, "format": self.format, "path": self.path.name, "sha256": self.sha256}
 
 
 def build(content: Path, output: Path, *, documents: list[str] | None = None, formats: set[str] | None = None,
@@ -53,18 +54,21 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     renderer = Renderer(model, templates, provenance=origin.line())
     timestamp = origin.timestamp
     jobs = [(doc, template, stem) for doc in chosen for template, stem in _outputs(doc)]
-    output = output.resolve()
-    output.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output))
+    _check_names(jobs)
+    formats = formats or set(FORMATS)
+    output = OutputDir(output)
     try:
         revisions = {doc.id: _revision_tables(doc, model, content, templates) for doc in chosen}
         markdown = {stem: renderer.render(doc, template, revisions[doc.id]) for doc, template, stem in jobs}
-        artifacts = _export_all(jobs, markdown, staging, formats or set(FORMATS), timestamp, progress)
-        _publish(staging, output, artifacts, origin)
-    except (RenderError, ExportError) as error:
+        with output.locked():
+            staging = output.staging()
+            artifacts = _export_all(jobs, markdown, staging, formats, timestamp, progress)
+            output.switch(staging, [artifact.entry() for artifact in artifacts], origin.as_dict(),
+                          keep=_kept(model.documents, chosen, formats))
+    except (RenderError, ExportError, PublishError) as error:
         raise BuildError(str(error)) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    for artifact in artifacts:
+        artifact.path = output.path / artifact.path.name
     return artifacts
 
 
@@ -106,6 +110,22 @@ def _revision_tables(document: Document, model: Content, content: Path, template
     return tables
 
 
+def _check_names(jobs) -> None:
+    """No two outputs share a file name (a document id equal to another's memo name)."""
+    seen: dict[str, str] = {}
+    for document, _template, stem in jobs:
+        if stem in seen:
+            raise BuildError(f"dokumenten {seen[stem]} och {document.id} ger båda filerna {stem}.*")
+        seen[stem] = document.id
+
+
+def _kept(documents: list[Document], rebuilt: list[Document], formats: set[str]):
+    """Which files of the current output a build keeps: those of documents that still
+    exist, except the ones it makes anew (a rebuilt document in a chosen format)."""
+    existing, remade = {doc.id for doc in documents}, {doc.id for doc in rebuilt}
+    return lambda old: old.get("document") in existing and not (old.get("document") in remade and old.get("format") in formats)
+
+
 def _outputs(document: Document) -> list[tuple[str, str]]:
     """(template, file stem) pairs: the document itself and its cover memo."""
     outputs = [(f"{document.kind}.md.j2", document.id)]
@@ -121,33 +141,8 @@ def _export_all(jobs, markdown, staging, formats, timestamp, progress) -> list[A
         paths = export(markdown[stem], staging, stem, formats, timestamp=timestamp)
         if progress:
             progress(stem)
-        return [Artifact(document.id, fmt, path, _sha256(path)) for fmt, path in sorted(paths.items())]
+        return [Artifact(document.id, fmt, path, sha256_of(path)) for fmt, path in sorted(paths.items())]
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         return [artifact for group in pool.map(one, jobs) for artifact in group]
 
-
-def _publish(staging: Path, output: Path, artifacts: list[Artifact], origin: Provenance) -> None:
-    """Move finished files into place, then write the manifest (all atomic renames)."""
-    for artifact in artifacts:
-        target = output / artifact.path.name
-        os.replace(artifact.path, target)
-        artifact.path = target
-    manifest = {
-        "provenance": origin.as_dict(),
-        "artifacts": [
-            {"document": a.document, "format": a.format, "path": a.path.name, "sha256": a.sha256}
-            for a in sorted(artifacts, key=lambda a: a.path.name)
-        ]
-    }
-    _write_atomic(output / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

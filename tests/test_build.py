@@ -37,7 +37,7 @@ def test_every_document_in_every_format_is_in_the_manifest(output):
     assert built == {(d, f) for d in documents for f in ("md", "docx", "pdf", "html")}
     for artifact in manifest["artifacts"]:
         assert hashlib.sha256((output / artifact["path"]).read_bytes()).hexdigest() == artifact["sha256"]
-    assert not list(output.glob(".staging-*"))
+    assert not list(output.parent.glob(f".{output.name}.builds/.staging-*"))
 
 
 def test_docx_uses_real_styles_and_swedish(output):
@@ -143,4 +143,5 @@ def test_failed_export_keeps_the_last_good_output(tmp_path, monkeypatch):
     assert main(["build", "--format", "md", "--content", str(CONTENT), "--output", str(out)]) == 1
     assert len(calls) >= 3
     assert _snapshot(out) == before
-    assert not list(out.glob(".staging-*"))
+    assert not list(tmp_path.glob(".out.builds/.staging-*"))
+    assert len(list(tmp_path.glob(".out.builds/*"))) == 1
