@@ -8,18 +8,21 @@ changes (``w:del``/``w:ins`` with author and date) in Word.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
 import sys
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from .diff import Change, ChangeSet
 from .gitsource import iso_utc
-from .pipeline import PACKAGE_ROOT, load_schemas
+from .oserror import reason
+from .pipeline import PACKAGE_ROOT, SetupError, load_schemas
 from .schema import SchemaSet
 
 SECTIONS = (("added", "Tillagda"), ("removed", "Borttagna"), ("changed", "Ändrade"), ("status", "Statusändringar"),
@@ -363,18 +366,39 @@ def _attribute(value: str) -> str:
 
 
 def write(changeset: ChangeSet, fmt: str, output: Path | None) -> Path | None:
-    """Write the report in ``fmt`` (text, md, html or docx) to ``output``, or print text and md."""
-    if fmt == "text":
-        if output is None:
-            print_text(changeset)
-            return None
-        with open(output, "w", encoding="utf-8") as stream:
-            print_text(changeset, stream)
-        return output
+    """Write the report in ``fmt`` (text, md, html or docx) to ``output``, or print text and md.
+
+    A file appears complete or not at all (written under a temporary name, then renamed);
+    raises SetupError when it cannot be written."""
+    if fmt == "text" and output is None:
+        print_text(changeset)
+        return None
     if fmt == "md" and output is None:
         sys.stdout.write(markdown(changeset))
         return None
-    return _export(changeset, fmt, output or default_output(changeset, fmt))
+    output = output or default_output(changeset, fmt)
+    try:
+        if Path(output).is_dir():  # also through a symlink, which a rename would replace
+            raise IsADirectoryError(errno.EISDIR, "")
+        if fmt == "text":
+            with _replacing(Path(output)) as stream:
+                print_text(changeset, stream)
+            return output
+        return _export(changeset, fmt, output)
+    except OSError as error:
+        raise SetupError(f"kan inte skriva rapporten till {output}: {reason(error)}") from None
+
+
+@contextmanager
+def _replacing(target: Path):
+    """A text stream to a temporary file beside ``target``, which replaces it when complete."""
+    temporary = target.parent / f".{target.name}.{os.getpid()}.tmp"
+    try:
+        with open(temporary, "w", encoding="utf-8") as stream:
+            yield stream
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def default_output(changeset: ChangeSet, fmt: str) -> Path:

@@ -420,3 +420,18 @@ def test_mutation_exactly_the_changed_fields_are_reported(tmp_path, seed):
     assert len(expected) == 25
     assert sorted(reported) == sorted(expected)  # precision and recall 100 %, no duplicates
     assert {c.commits[-1].author for c in changeset} == {"Bertil Berg"}
+
+
+def test_a_report_file_is_replaced_whole_and_never_a_directory(scenario, tmp_path):
+    target = tmp_path / "rapport.text"
+    target.write_text("gammal rapport", encoding="utf-8")
+    changes.write(scenario["changes"], "text", target)
+    assert "Flyttade" in target.read_text(encoding="utf-8")
+    (tmp_path / "output").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "output")  # as build leaves output/
+    for fmt in ("text", "html"):
+        for directory in ("output", "link"):
+            with pytest.raises(SetupError, match="det är en katalog"):
+                changes.write(scenario["changes"], fmt, tmp_path / directory)
+    assert (tmp_path / "link").is_symlink() and not any((tmp_path / "output").iterdir())
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["link", "output", "rapport.text"]  # no temporary files
