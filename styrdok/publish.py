@@ -56,19 +56,19 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     jobs = [(doc, template, stem) for doc in chosen for template, stem in _outputs(doc)]
     _check_names(jobs)
     formats = formats or set(FORMATS)
-    output = OutputDir(output)
+    target = OutputDir(output)
     try:
         revisions = {doc.id: _revision_tables(doc, model, content, templates) for doc in chosen}
         markdown = {stem: renderer.render(doc, template, revisions[doc.id]) for doc, template, stem in jobs}
-        with output.locked():
-            staging = output.staging()
+        with target.locked():
+            staging = target.staging()
             artifacts = _export_all(jobs, markdown, staging, formats, timestamp, progress)
-            output.switch(staging, [artifact.entry() for artifact in artifacts], origin.as_dict(),
+            target.switch(staging, [artifact.entry() for artifact in artifacts], origin.as_dict(),
                           keep=_kept(model.documents, chosen, formats))
     except (RenderError, ExportError, PublishError) as error:
         raise BuildError(str(error)) from None
     for artifact in artifacts:
-        artifact.path = output.path / artifact.path.name
+        artifact.path = target.path / artifact.path.name
     return artifacts
 
 
