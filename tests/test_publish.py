@@ -216,6 +216,8 @@ def test_a_file_system_error_while_switching_is_a_swedish_error(contents, tmp_pa
     out = tmp_path / "out"
     assert main(["build", "--content", str(contents[0]), "--format", "md", "--output", str(out)]) == 0
     before = _snapshot(out)
+    stale = tmp_path / ".out.builds" / ".staging-0123456789abcdef"  # left by a killed build
+    stale.mkdir()
 
     def full_disk(*_args):
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -226,6 +228,7 @@ def test_a_file_system_error_while_switching_is_a_swedish_error(contents, tmp_pa
     error = capsys.readouterr().err
     assert "disken är full" in error and "Tidigare utdata är orörd" in error and "Traceback" not in error
     assert _snapshot(out) == before
+    assert not stale.exists()  # removed before this build began
     assert main(["build", "--content", str(contents[1]), "--format", "md", "--output", str(out)]) == 0
     assert _snapshot(out) != before
     _assert_tidy(out)
