@@ -170,14 +170,20 @@ def _typeset(source: bytes, resources: Path, timestamp: int) -> bytes:
 
 @functools.cache
 def _fonts() -> typst.Fonts:
-    """Only the DejaVu fonts shipped with matplotlib (same on every machine).
+    """Only the fonts shipped with matplotlib (DejaVu) and with typst (Libertinus
+    Serif, New Computer Modern): the same on every machine.
 
     The directory is found without importing matplotlib, which is slow.
     """
     spec = importlib.util.find_spec("matplotlib")
     font_dir = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
-    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
+    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True,
                        font_paths=[str(font_dir)])
+
+
+def font_families() -> list[str]:
+    """The font families a PDF can use."""
+    return sorted(set(_fonts().families()))
 
 
 @functools.cache
