@@ -335,6 +335,7 @@ def bench_build(ctx: Context) -> Outcome:
 
     import_styrdok()
     from styrdok import export
+    from styrdok.branding import Presentation
 
     with tempfile.TemporaryDirectory(prefix="styrdok-bench-build-") as directory:
         work = Path(directory)
@@ -352,7 +353,7 @@ def bench_build(ctx: Context) -> Outcome:
             pandoc = export._pandoc()
             for to in ("docx", "html", "typst"):
                 target = "-" if to == "typst" else str(out / f"{source.stem}.{to}")
-                run = subprocess.run([pandoc, *export.COMMON_ARGS, *export.WRITER_ARGS[to], f"--output={target}", str(source)],
+                run = subprocess.run([pandoc, *export.COMMON_ARGS, *Presentation().writer_args(to), f"--output={target}", str(source)],
                                      cwd=out, capture_output=True, check=True)
                 if to == "typst":
                     export._typeset(run.stdout, out, 0)

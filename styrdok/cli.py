@@ -14,6 +14,7 @@ from . import pipeline
 from .diagnostics import format_diagnostics
 from .export import FORMATS
 from .progress import progress_bar
+from .project import ProjectInvalid, load_project
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -46,11 +47,17 @@ class SwedishParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: fel: {translated}\n")
 
 
-def _add_content_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--content", type=Path, default=Path("content"), metavar="KATALOG",
-                        help="innehållskatalogen (standard: content)")
+def _add_content_options(parser: argparse.ArgumentParser, templates: bool = False) -> None:
+    parser.add_argument("--project", type=Path, default=None, metavar="FIL",
+                        help="projektfilen styrdok.yaml eller katalogen där den ligger (standard: styrdok.yaml i "
+                             "aktuell katalog om den finns); flaggorna nedan går före projektfilen")
+    parser.add_argument("--content", type=Path, default=None, metavar="KATALOG",
+                        help="innehållskatalogen (standard: projektfilens, annars content)")
     parser.add_argument("--schemas", type=Path, default=None, metavar="KATALOG",
-                        help="schemakatalogen (standard: schemas bredvid innehållet, annars styrdoks egna)")
+                        help="schemakatalogen (standard: projektfilens, annars schemas bredvid innehållet, annars styrdoks egna)")
+    if templates:
+        parser.add_argument("--templates", type=Path, default=None, metavar="KATALOG",
+                            help="egna mallar, som går före styrdoks inbyggda mallar med samma namn (standard: projektfilens)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,11 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Validerar innehållet och bygger de valda dokumenten (standard: alla) till "
                                             "output/. Vid fel behålls tidigare utdata orörd.")
     build.add_argument("documents", nargs="*", metavar="DOKUMENT", help="id för dokument att bygga (standard: alla)")
-    _add_content_options(build)
+    _add_content_options(build, templates=True)
     build.add_argument("--format", type=_formats, default=None, metavar="FORMAT",
                        help="kommaseparerade format bland md, docx, pdf och html (standard: alla)")
-    build.add_argument("--output", type=Path, default=Path("output"), metavar="KATALOG",
-                       help="utdatakatalogen (standard: output)")
+    build.add_argument("--output", type=Path, default=None, metavar="KATALOG",
+                       help="utdatakatalogen (standard: projektfilens, annars output)")
 
     check_file = commands.add_parser("verify", help="kontrollera att en publicerad fil är vad förrådet innehöll",
                                      description="Bygger filens dokument på nytt vid versionen REF i en tillfällig kopia "
@@ -100,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="text (standard, i terminalen), md, html eller docx (Word med spårade ändringar)")
     compare.add_argument("-o", "--output", type=Path, default=None, metavar="FIL",
                          help="skriv rapporten till FIL (standard: terminalen för text och md, annars andringar-FRÅN-TILL.FORMAT)")
-    _add_content_options(compare)
+    _add_content_options(compare, templates=True)
     return parser
 
 
@@ -122,10 +129,21 @@ def main(argv: list[str] | None = None) -> int:
     except pipeline.SetupError as error:
         print(f"fel: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except ProjectInvalid as invalid:
+        print(format_diagnostics(invalid.diagnostics, args.format if args.command == "validate" else "text"))
+        print(f"fel: projektfilen har {len(invalid.diagnostics)} fel; inget gjordes.", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _project(args, output: Path | None = None):
+    """The project file's settings, with the command line's options first."""
+    return load_project(args.project, content=args.content, schemas=args.schemas,
+                        templates=getattr(args, "templates", None), output=output)
 
 
 def _validate(args) -> int:
-    result = pipeline.check(args.content, args.schemas, strict=args.strict, period=args.period)
+    project = _project(args)
+    result = pipeline.check(project.content, project.schemas, strict=args.strict, period=args.period)
     if result.diagnostics or args.format == "json":
         print(format_diagnostics(result.diagnostics, args.format))
     print(result.summary(), file=sys.stderr)
@@ -135,10 +153,12 @@ def _validate(args) -> int:
 def _build(args) -> int:
     from . import publish  # rendering and export libraries load only when building
 
+    project = _project(args, output=args.output)
     try:
         with progress_bar() as advance:
-            artifacts = publish.build(args.content, args.output, documents=args.documents, formats=args.format,
-                                       schemas=args.schemas, progress=advance)
+            artifacts = publish.build(project.content, project.output, documents=args.documents, formats=args.format,
+                                       schemas=project.schemas, templates=project.templates, branding=project.branding,
+                                       inputs=project.inputs(), progress=advance)
     except publish.ContentInvalid as invalid:
         print(format_diagnostics(invalid.result.diagnostics, "text"))
         print(f"{invalid.result.summary()} Inget byggdes; tidigare utdata är orörd.", file=sys.stderr)
@@ -147,7 +167,7 @@ def _build(args) -> int:
         print(f"fel: bygget misslyckades: {str(error).rstrip('.')}. Tidigare utdata är orörd.", file=sys.stderr)
         return EXIT_CONTENT
     documents = len({artifact.document for artifact in artifacts})
-    print(f"Byggde {len(artifacts)} filer för {documents} dokument i {args.output}/ (se manifest.json).", file=sys.stderr)
+    print(f"Byggde {len(artifacts)} filer för {documents} dokument i {project.output}/ (se manifest.json).", file=sys.stderr)
     return EXIT_OK
 
 
@@ -168,9 +188,10 @@ def _diff(args) -> int:
     if bool(args.periods) == bool(args.refs) or len(args.refs) not in (0, 2):
         print("fel: ange två versioner (FRÅN TILL) eller --periods FRÅN TILL", file=sys.stderr)
         return EXIT_USAGE
+    project = _project(args)
     try:
         if args.periods:
-            result = pipeline.check(args.content, args.schemas)
+            result = pipeline.check(project.content, project.schemas)
             if result.errors:
                 print(format_diagnostics(result.errors, "text"))
                 print(f"{result.summary()} Ingen jämförelse gjordes.", file=sys.stderr)
@@ -179,7 +200,7 @@ def _diff(args) -> int:
 
             changeset = diff.diff_periods(build_model(result.loaded), *args.periods, schemas=result.schemas)
         else:
-            changeset = diff.diff_refs(args.content, *args.refs, schemas=args.schemas)
+            changeset = diff.diff_refs(project.content, *args.refs, schemas=project.schemas, templates=project.templates)
         written = changes.write(changeset, args.format, args.output)
     except VersionInvalid as invalid:
         print(format_diagnostics(invalid.diagnostics, "text"))

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import typst
 
+from .branding import BrandingError, Presentation
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pandoc"
 FORMATS = frozenset({"md", "docx", "pdf", "html"})
 PDF_STANDARDS = ["a-2a", "ua-1"]
@@ -35,17 +37,6 @@ COMMON_ARGS = [
     f"--lua-filter={TEMPLATES / 'styrdok.lua'}",  # includes list-table.lua
     "--table-caption-position=below",
 ]
-WRITER_ARGS = {
-    "docx": ["--to=docx", "--toc-depth=2",
-             f"--reference-doc={TEMPLATES / 'reference.docx'}",
-             f"--template={TEMPLATES / 'styrdok.openxml'}"],
-    "typst": ["--to=typst", "--wrap=none", f"--template={TEMPLATES / 'styrdok.typ'}"],
-    # HTML: the title is the only <h1>, so "#" headings become <h2>; the
-    # template shows the table of contents for plans only.
-    "html": ["--to=html5", "--shift-heading-level-by=1", "--toc", "--toc-depth=3",
-             f"--template={TEMPLATES / 'styrdok.html'}",
-             f"--css={TEMPLATES / 'styrdok.css'}", "--embed-resources"],
-}
 LABELS = {"docx": "Word-filen", "typst": "PDF-filen", "html": "webbsidan"}
 
 
@@ -54,12 +45,14 @@ class ExportError(Exception):
 
 
 def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
-           timestamp: int, resource_dir: Path | None = None) -> dict[str, Path]:
+           timestamp: int, resource_dir: Path | None = None,
+           presentation: Presentation = Presentation()) -> dict[str, Path]:
     """Write out_dir/{stem}.{md,docx,pdf,html} for the requested formats.
 
     Relative image paths in the Markdown resolve against resource_dir
     (default: out_dir). timestamp (Unix seconds) is the creation date stored
-    in the files. All files are first written under temporary names and
+    in the files. presentation gives the pandoc templates, the branding and
+    the contents' depth. All files are first written under temporary names and
     renamed only when every format has succeeded, so a failed export leaves
     earlier files untouched. Returns {format: path}; raises ExportError.
     """
@@ -77,7 +70,7 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
         # All pandoc runs start at once; typst's first, as typst waits for it.
         for fmt in ("pdf", "docx", "html"):
             if fmt in formats:
-                runs.append(_PandocRun(fmt, source, paths[fmt], resources, timestamp))
+                runs.append(_PandocRun(fmt, source, paths[fmt], resources, timestamp, presentation))
         if "md" in formats:
             staged[_write_temp(paths["md"], source)] = paths["md"]
         for run in runs:
@@ -108,14 +101,18 @@ class _PandocRun:
     """
 
     def __init__(self, fmt: str, source: bytes, target: Path,
-                 resources: Path, timestamp: int) -> None:
+                 resources: Path, timestamp: int, presentation: Presentation) -> None:
         self.to = "typst" if fmt == "pdf" else fmt
         self.target = target
         self.temp = None if fmt == "pdf" else _temp_path(target)
+        try:
+            writer = presentation.writer_args(self.to)
+        except BrandingError as err:
+            raise ExportError(str(err)) from None
         self.stderr = tempfile.TemporaryFile()
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp)}
         try:
-            args = [_pandoc(), *COMMON_ARGS, *WRITER_ARGS[self.to], f"--output={self.temp or '-'}"]
+            args = [_pandoc(), *COMMON_ARGS, *writer, f"--output={self.temp or '-'}"]
             self.process = subprocess.Popen(
                 args, stdin=subprocess.PIPE, stderr=self.stderr, cwd=resources, env=env,
                 stdout=subprocess.PIPE if self.temp is None else subprocess.DEVNULL)
@@ -170,14 +167,20 @@ def _typeset(source: bytes, resources: Path, timestamp: int) -> bytes:
 
 @functools.cache
 def _fonts() -> typst.Fonts:
-    """Only the DejaVu fonts shipped with matplotlib (same on every machine).
+    """Only the fonts shipped with matplotlib (DejaVu) and with typst (Libertinus
+    Serif, New Computer Modern): the same on every machine.
 
     The directory is found without importing matplotlib, which is slow.
     """
     spec = importlib.util.find_spec("matplotlib")
     font_dir = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
-    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
+    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True,
                        font_paths=[str(font_dir)])
+
+
+def font_families() -> list[str]:
+    """The font families a PDF can use."""
+    return sorted(set(_fonts().families()))
 
 
 @functools.cache

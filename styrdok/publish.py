@@ -11,16 +11,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from .branding import Presentation
 from .export import FORMATS, ExportError, export
 from . import gitsource
 from .model import Content, Document, build_model
 from .outputdir import OutputDir, PublishError, sha256_of
-from .pipeline import PACKAGE_ROOT, CheckResult, SetupError, check
+from .pipeline import CheckResult, SetupError, check
+from .project import Branding, Templates, default_branding
 from .provenance import provenance_of
 from .render import Renderer, RenderError
 from .revisions import RevisionTable, revision_table
-
-MEMO_TEMPLATE = "tjansteskrivelse.md.j2"
 
 
 @dataclass
@@ -38,23 +38,26 @@ class Artifact:
 
 
 def build(content: Path, output: Path, *, documents: list[str] | None = None, formats: set[str] | None = None,
-          schemas: Path | None = None, templates: Path | None = None, progress=None) -> list[Artifact]:
+          schemas: Path | None = None, templates: Templates | None = None, branding: Branding | None = None,
+          inputs: tuple[Path, ...] = (), progress=None) -> list[Artifact]:
     """Phases load → validate → model → render → export, for the chosen documents.
 
-    A failed build leaves the last good output untouched. Raises ``ContentInvalid``
-    or ``BuildError``.
+    ``templates`` and ``branding`` come from the project (default: styrdok's own);
+    ``inputs`` are further files the build reads, for the provenance. A failed build
+    leaves the last good output untouched. Raises ``ContentInvalid`` or ``BuildError``.
     """
     result = check(content, schemas)
     if result.errors:
         raise ContentInvalid(result)
     model = build_model(result.loaded)
     chosen = _choose(model.documents, documents)
-    templates = templates or PACKAGE_ROOT / "templates"
-    origin = provenance_of(result.loaded, [result.schemas.dir, templates])
-    renderer = Renderer(model, templates, provenance=origin.line())
+    templates, branding = templates or Templates(), branding or default_branding()
+    origin = provenance_of(result.loaded, [result.schemas.dir, *templates.search_path, *inputs])
+    renderer = Renderer(model, templates, provenance=origin.line(), branding=branding)
     timestamp = origin.timestamp
-    jobs = [(doc, template, stem) for doc in chosen for template, stem in _outputs(doc)]
+    jobs = [(doc, template, stem) for doc in chosen for template, stem in _outputs(doc, templates)]
     _check_names(jobs)
+    looks = {doc.id: Presentation(templates, branding, templates.kind(doc.kind).contents_depth) for doc in chosen}
     formats = formats or set(FORMATS)
     target = OutputDir(output)
     try:
@@ -62,7 +65,7 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
         markdown = {stem: renderer.render(doc, template, revisions[doc.id]) for doc, template, stem in jobs}
         with target.locked():
             staging = target.staging()
-            artifacts = _export_all(jobs, markdown, staging, formats, timestamp, progress)
+            artifacts = _export_all(jobs, markdown, staging, formats, timestamp, looks, progress)
             target.switch(staging, [artifact.entry() for artifact in artifacts], origin.as_dict(),
                           keep=_kept(model.documents, chosen, formats))
     except (RenderError, ExportError, PublishError) as error:
@@ -94,7 +97,7 @@ def _choose(available: list[Document], wanted: list[str] | None) -> list[Documen
     return [by_id[name] for name in wanted]
 
 
-def _revision_tables(document: Document, model: Content, content: Path, templates: Path) -> dict[str, RevisionTable]:
+def _revision_tables(document: Document, model: Content, content: Path, templates: Templates) -> dict[str, RevisionTable]:
     """For each ``revisions`` block: the plan at that earlier git version, compared with now."""
     tables = {}
     for block in (b["revisions"] for b in document.contents if "revisions" in b):
@@ -126,19 +129,20 @@ def _kept(documents: list[Document], rebuilt: list[Document], formats: set[str])
     return lambda old: old.get("document") in existing and not (old.get("document") in remade and old.get("format") in formats)
 
 
-def _outputs(document: Document) -> list[tuple[str, str]]:
+def _outputs(document: Document, templates: Templates) -> list[tuple[str, str]]:
     """(template, file stem) pairs: the document itself and its cover memo."""
-    outputs = [(f"{document.kind}.md.j2", document.id)]
+    kind = templates.kind(document.kind)
+    outputs = [(kind.template, document.id)]
     if document.memo:
-        outputs.append((MEMO_TEMPLATE, f"{document.id}-tjansteskrivelse"))
+        outputs.append((kind.memo_template, f"{document.id}-tjansteskrivelse"))
     return outputs
 
 
-def _export_all(jobs, markdown, staging, formats, timestamp, progress) -> list[Artifact]:
+def _export_all(jobs, markdown, staging, formats, timestamp, looks, progress) -> list[Artifact]:
     """Export every rendered Markdown text; two at a time, since pandoc and typst run apart."""
     def one(job):
         document, _template, stem = job
-        paths = export(markdown[stem], staging, stem, formats, timestamp=timestamp)
+        paths = export(markdown[stem], staging, stem, formats, timestamp=timestamp, presentation=looks[document.id])
         if progress:
             progress(stem)
         return [Artifact(document.id, fmt, path, sha256_of(path)) for fmt, path in sorted(paths.items())]

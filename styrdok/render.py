@@ -18,6 +18,8 @@ from babel.dates import get_month_names
 from babel.numbers import format_decimal
 
 from .model import Assignment, Content, Document, FollowUp, Goal, Indicator, Item, Measure, Status, vocabulary_for
+from .project import Branding, Templates
+from .template_errors import explain
 
 KINDS = {"Assignment": Assignment, "Goal": Goal, "Indicator": Indicator, "Measure": Measure}
 
@@ -174,13 +176,19 @@ def indent_block(text: str, width: int) -> str:
 
 
 class Renderer:
-    """Renders documents of one content model with one template directory."""
+    """Renders documents of one content model with one set of templates.
 
-    def __init__(self, content: Content, templates: Path, locale: str = "sv_SE", provenance: str | None = None):
+    ``templates`` is a template directory or a ``Templates`` search path (the project's
+    own directory first, then styrdok's), looked up file by file.
+    """
+
+    def __init__(self, content: Content, templates: Path | Templates, locale: str = "sv_SE",
+                 provenance: str | None = None, branding: Branding | None = None):
         self.content = content
         self.locale = locale
+        self.templates = templates if isinstance(templates, Templates) else Templates((Path(templates),))
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates)),
+            loader=jinja2.FileSystemLoader([str(d) for d in self.templates.search_path]),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -193,7 +201,8 @@ class Renderer:
             month_short=self.month_short, month_name=self.month_name,
         )
         self.env.globals.update(organisation=content.organisation, model=content.model, content=content,
-                                provenance=provenance)
+                                provenance=provenance,
+                                wordmark=branding and branding.municipality or content.organisation.municipality)
 
     def render(self, document: Document, template: str, revisions: dict | None = None) -> str:
         """Render one template for a document into Markdown."""
@@ -202,16 +211,23 @@ class Renderer:
     def measure_numbers(self, document: Document) -> dict[str, int]:
         """Measure id → the display number the document's own template gives it."""
         context = DocumentContext(self.content, document)
-        self._render(context, f"{document.kind}.md.j2")
+        self._render(context, self.templates.kind(document.kind).template)
         return dict(context.numbers)
 
     def _render(self, context: DocumentContext, template: str) -> str:
         try:
             return self.env.get_template(template).render(document=context.document, doc=context)
         except jinja2.TemplateNotFound as error:
-            raise RenderError(f"mallen {error.name} finns inte i {self.env.loader.searchpath[0]}") from None
-        except jinja2.TemplateError as error:
-            raise RenderError(f"mallen {template} kunde inte användas: {error}") from None
+            if error.name != template:  # included by another template: say where
+                raise RenderError(self._explain(error, template, context.document)) from None
+            searched = " och ".join(self.env.loader.searchpath)
+            raise RenderError(f"mallen {error.name} finns inte (sökt i {searched}; när dokumentet "
+                              f"{context.document.id} ({context.document.source}) byggdes)") from None
+        except Exception as error:  # a template that fails: file, line and document, never a traceback
+            raise RenderError(self._explain(error, template, context.document)) from None
+
+    def _explain(self, error: Exception, template: str, document: Document) -> str:
+        return explain(error, self.templates.find(template) or template, f"dokumentet {document.id} ({document.source})")
 
     def number(self, value, decimals: int | None = None) -> str:
         """Swedish number: 5 337, 1,53, −7 605 (non-breaking space, real minus)."""

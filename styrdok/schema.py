@@ -80,14 +80,19 @@ class SchemaSet:
         """Every violation in one item, explained in Swedish (empty when valid)."""
         if self.is_valid(data):
             return []
-        found: dict[tuple, SchemaError] = {}
-        for error in self.validator.iter_errors(data):
-            for explained in _explain(error):
-                found.setdefault((explained.path, explained.message), explained)
-        return list(found.values())
+        return explain_errors(self.validator, data)
 
     def title(self, item_type: str) -> str:
         return self.type_schemas[item_type].get("title", item_type)
+
+
+def explain_errors(validator, data: Any) -> list[SchemaError]:
+    """Every violation of ``data`` against a jsonschema validator, in Swedish, once each."""
+    found: dict[tuple, SchemaError] = {}
+    for error in validator.iter_errors(data):
+        for explained in _explain(error):
+            found.setdefault((explained.path, explained.message), explained)
+    return list(found.values())
 
 
 def _type_schemas(item_schema: dict, resolver) -> dict[str, dict]:

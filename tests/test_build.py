@@ -132,11 +132,11 @@ def test_failed_export_keeps_the_last_good_output(tmp_path, monkeypatch):
     before = _snapshot(out)
     calls = []
 
-    def failing_export(markdown, staging, stem, formats, *, timestamp):
+    def failing_export(markdown, staging, stem, formats, **options):
         calls.append(stem)
         if len(calls) == 3:
             raise ExportError("PDF-filen kunde inte sättas: testfel")
-        return real_export(markdown, staging, stem, formats, timestamp=timestamp)
+        return real_export(markdown, staging, stem, formats, **options)
 
     real_export = publish.export
     monkeypatch.setattr(publish, "export", failing_export)

@@ -1,14 +1,14 @@
-"""Build templates/pandoc/reference.docx, the style source for DOCX export.
+"""The reference.docx that DOCX export takes its styles from, made from the branding.
 
 Starts from pandoc's own reference document and restyles it with python-docx
-as a sober Swedish municipal report: A4, Arial, blue headings, tables with a
-shaded repeating header row, captions below tables, Swedish language, and a
-running header (title, diarienummer) and footer (provenance, "Sida N av M")
-built from fields that Word and LibreOffice fill from the document properties
-pandoc writes (TITLE, DOCPROPERTY). The first page (cover or letterhead) has
-no header or footer.
-
-Run from the repository root:  python templates/pandoc/make_reference_docx.py
+as a sober Swedish municipal report: A4, the branding's Word font, headings in
+its accent colour, tables with a shaded repeating header row, captions below
+tables, Swedish language, and a running header (title, diarienummer) and footer
+(provenance, "Sida N av M") built from fields that Word and LibreOffice fill
+from the document properties pandoc writes (TITLE, DOCPROPERTY). The first page
+(cover or letterhead) has no running header or footer; it holds the logo, with
+its alternative text, when the branding has one. The same branding always
+gives the same bytes.
 """
 
 from __future__ import annotations
@@ -24,13 +24,10 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
-OUT = Path(__file__).with_name("reference.docx")
+from .project import Branding
 
-FONT = "Arial"
-ACCENT = "1D4F76"
 MUTED = "555555"
 RULE = "AFAFAF"
-HEAD_FILL = "DDE7F0"
 TEXT_WIDTH = 9071  # twips: A4 (210 mm) minus 2 x 25 mm margins
 
 W = nsdecls("w")
@@ -147,28 +144,45 @@ def para_props(element, *, before: float | None = None, after: float | None = No
     ppr_order(ppr)
 
 
-def style_document(doc: Document) -> None:
+def reference_docx(branding: Branding) -> bytes:
+    """The reference document for one branding."""
+    doc = default_reference()
+    style_document(doc, branding.word_font, _word_colour(branding.accent), _word_colour(branding.table_header))
+    page_setup(doc)
+    if branding.logo:
+        add_logo(doc, branding.logo.file, branding.logo.alt, branding.logo.height_mm)
+    settings(doc)
+    doc.core_properties.title = "Referensdokument för styrdok"
+    return save_reproducibly(doc)
+
+
+def _word_colour(colour: str) -> str:
+    """"#1d4f76" as Word writes it: "1D4F76"."""
+    return colour.lstrip("#").upper()
+
+
+def style_document(doc: Document, font: str, accent: str, head_fill: str) -> None:
     """Fonts, language and spacing defaults, then each style pandoc uses."""
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     rpr_default = defaults.find(qn("w:rPrDefault"))
-    run_props(rpr_default, font=FONT, size=10.5)
+    run_props(rpr_default, font=font, size=10.5)
     rpr = rpr_default.find(qn("w:rPr"))
     replace_child(rpr, f'<w:lang {W} w:val="sv-SE" w:eastAsia="sv-SE" w:bidi="ar-SA"/>')
     rpr_order(rpr)
 
-    # Theme fonts in styles would override the default font: use Arial throughout.
+    # Theme fonts in styles would override the default font: use one font throughout.
     for rfonts in doc.styles.element.iter(qn("w:rFonts")):
         for attr in list(rfonts.attrib):
             if attr.endswith("Theme") or attr.endswith("theme"):
                 del rfonts.attrib[attr]
         for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
-            rfonts.set(qn(f"w:{attr}"), FONT)
+            rfonts.set(qn(f"w:{attr}"), font)
 
     para_props(style(doc, "Body Text"), before=0, after=6, line=1.15, jc="both")
     para_props(style(doc, "Compact"), before=1, after=1, line=1.0, jc="left")
     para_props(style(doc, "Block Text"), before=3, after=9, jc="left")
 
-    run_props(style(doc, "Title"), size=26, bold=True, color=ACCENT)
+    run_props(style(doc, "Title"), size=26, bold=True, color=accent)
     para_props(style(doc, "Title"), before=0, after=6, line=1.0, jc="left", keep_next=True)
     run_props(style(doc, "Subtitle"), size=15, bold=False, color=MUTED)
     para_props(style(doc, "Subtitle"), before=0, after=24, jc="left")
@@ -177,11 +191,11 @@ def style_document(doc: Document) -> None:
 
     for level, size, before, after in ((1, 16, 24, 9), (2, 13, 18, 6), (3, 11, 14, 4), (4, 10.5, 12, 3)):
         heading = style(doc, f"heading {level}")
-        run_props(heading, size=size, bold=True, italic=level == 4, color=ACCENT)
+        run_props(heading, size=size, bold=True, italic=level == 4, color=accent)
         para_props(heading, before=before, after=after, line=1.0, jc="left", keep_next=True)
 
     toc_heading = style(doc, "TOC Heading")
-    run_props(toc_heading, size=16, bold=True, color=ACCENT)
+    run_props(toc_heading, size=16, bold=True, color=accent)
     para_props(toc_heading, before=0, after=12, page_break=True)
     for level in (1, 2):
         toc = style(doc, f"toc {level}", based_on="Normal", style_id=f"TOC{level}")
@@ -201,21 +215,21 @@ def style_document(doc: Document) -> None:
     footnote = style(doc, "Footnote Text")
     run_props(footnote, size=8.5)
     para_props(footnote, before=0, after=2, jc="left")
-    run_props(style(doc, "Hyperlink", kind="character"), color=ACCENT)
+    run_props(style(doc, "Hyperlink", kind="character"), color=accent)
 
-    cover_styles(doc)
-    table_style(doc)
+    cover_styles(doc, accent)
+    table_style(doc, accent, head_fill)
     header_footer_styles(doc)
 
 
-def cover_styles(doc: Document) -> None:
+def cover_styles(doc: Document, accent: str) -> None:
     """Styles used by the cover page / letterhead in styrdok.openxml."""
     org = style(doc, "Cover Organisation", based_on="Normal")
-    run_props(org, size=15, bold=True, color=ACCENT)
-    para_props(org, before=0, after=0, extra=_left_rule())
+    run_props(org, size=15, bold=True, color=accent)
+    para_props(org, before=0, after=0, extra=_left_rule(accent))
     adm = style(doc, "Cover Administration", based_on="Normal")
     run_props(adm, size=11, color=MUTED)
-    para_props(adm, before=0, after=30, extra=_left_rule())
+    para_props(adm, before=0, after=30, extra=_left_rule(accent))
     memo = style(doc, "Memo Heading", based_on="Normal")
     run_props(memo, size=13, bold=True)
     para_props(memo, before=12, after=8, keep_next=True)
@@ -228,12 +242,12 @@ def cover_styles(doc: Document) -> None:
     para_props(style(doc, "Cover Break", based_on="Normal"), before=0, after=0, line=0.1)
 
 
-def _left_rule() -> str:
-    return (f'<w:pBdr><w:left w:val="single" w:sz="24" w:space="8" w:color="{ACCENT}"/></w:pBdr>'
+def _left_rule(accent: str) -> str:
+    return (f'<w:pBdr><w:left w:val="single" w:sz="24" w:space="8" w:color="{accent}"/></w:pBdr>'
             f'<w:ind w:left="200"/>')
 
 
-def table_style(doc: Document) -> None:
+def table_style(doc: Document, accent: str, head_fill: str) -> None:
     """The "Table" style pandoc assigns: rules between rows, shaded bold header."""
     old = style(doc, "Table", kind="table")
     new = parse_xml(f"""
@@ -259,8 +273,8 @@ def table_style(doc: Document) -> None:
     <w:tblPr/>
     <w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>
     <w:tcPr>
-      <w:tcBorders><w:bottom w:val="single" w:sz="8" w:space="0" w:color="{ACCENT}"/></w:tcBorders>
-      <w:shd w:val="clear" w:color="auto" w:fill="{HEAD_FILL}"/>
+      <w:tcBorders><w:bottom w:val="single" w:sz="8" w:space="0" w:color="{accent}"/></w:tcBorders>
+      <w:shd w:val="clear" w:color="auto" w:fill="{head_fill}"/>
       <w:vAlign w:val="bottom"/>
     </w:tcPr>
   </w:tblStylePr>
@@ -335,25 +349,20 @@ def settings(doc: Document) -> None:
     element.find(qn("w:listSeparator")).set(qn("w:val"), ";")
 
 
-def main() -> None:
-    doc = default_reference()
-    style_document(doc)
-    page_setup(doc)
-    settings(doc)
-    doc.core_properties.title = "Referensdokument för styrdok"
-    save_reproducibly(doc, OUT)
-    print(f"wrote {OUT}")
+def add_logo(doc: Document, image: Path, alt: str, height_mm: float) -> None:
+    """The logo in the first page's header: on the cover page and the memo's letterhead."""
+    paragraph = doc.sections[0].first_page_header.paragraphs[0]
+    picture = paragraph.add_run().add_picture(str(image), height=Mm(height_mm))
+    picture._inline.docPr.set("name", "Logotyp")
+    picture._inline.docPr.set("descr", alt)
 
 
-def save_reproducibly(doc: Document, path: Path) -> None:
-    """Save with fixed zip timestamps, so rebuilding gives identical bytes."""
-    buffer = io.BytesIO()
+def save_reproducibly(doc: Document) -> bytes:
+    """The document with fixed zip timestamps, so the same input gives identical bytes."""
+    buffer, result = io.BytesIO(), io.BytesIO()
     doc.save(buffer)
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(result, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             target.writestr(zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0)),
                             source.read(item.filename), compress_type=zipfile.ZIP_DEFLATED)
-
-
-if __name__ == "__main__":
-    main()
+    return result.getvalue()
