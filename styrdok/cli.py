@@ -7,15 +7,18 @@ environment errors (a missing directory, a broken schema).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+import tempfile
 from pathlib import Path
 
 from . import pipeline
-from .diagnostics import format_diagnostics
+from .diagnostics import format_diagnostics, os_reason
 from .export import FORMATS
 from .progress import progress_bar
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+PERIOD = re.compile(r"[0-9]{4}(-(0[1-9]|1[0-2]))?")
 
 
 class SwedishParser(argparse.ArgumentParser):
@@ -67,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="behandla varningar som fel")
     check.add_argument("--format", choices=("text", "json", "github"), default="text",
                        help="utdataformat: text (standard), json eller github (annoteringar i GitHub Actions)")
-    check.add_argument("--period", metavar="ÅÅÅÅ-MM",
+    check.add_argument("--period", type=_period, metavar="ÅÅÅÅ-MM",
                        help="kräv en uppföljning för perioden av varje uppdrag, åtgärd och mål")
 
     build = commands.add_parser("build", help="bygg dokument som Markdown, Word, PDF och HTML",
@@ -94,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
                                               "tillagda, borttagna och ändrade objekt, statusändringar, omnumreringar och "
                                               "flyttar med de commits, författare och datum som ligger bakom.")
     compare.add_argument("refs", nargs="*", metavar="VERSION", help="två versioner, FRÅN och TILL: tagg, commit eller gren")
-    compare.add_argument("--periods", nargs=2, metavar=("FRÅN", "TILL"),
+    compare.add_argument("--periods", nargs=2, type=_period, metavar=("FRÅN", "TILL"),
                          help="jämför i stället uppföljningarna för två perioder, till exempel 2025-04 2025-08")
     compare.add_argument("--format", choices=("text", "md", "html", "docx"), default="text",
                          help="text (standard, i terminalen), md, html eller docx (Word med spårade ändringar)")
@@ -112,6 +115,29 @@ def _formats(text: str) -> set[str]:
     return chosen
 
 
+def _period(text: str) -> str:
+    if not PERIOD.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"ogiltig period \"{text}\"; skriv ett år (2025) eller en månad (2025-08)")
+    return text
+
+
+def _output_directory_problem(output: Path) -> str | None:
+    """Why the build could not write into ``output``, found before building; or None."""
+    try:
+        if output.exists() and not output.is_dir():
+            return f"utdatakatalogen {output} är ingen katalog"
+        existing = output
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir():
+            return f"utdatakatalogen {output} kan inte skapas: {existing} är ingen katalog"
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as error:
+        return f"kan inte skriva i utdatakatalogen {output}: {os_reason(error)}"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -121,6 +147,10 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except pipeline.SetupError as error:
         print(f"fel: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as error:  # the environment: a full disk, a read-only directory, ...
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"fel: {where}{os_reason(error)}", file=sys.stderr)
         return EXIT_USAGE
 
 
@@ -135,6 +165,9 @@ def _validate(args) -> int:
 def _build(args) -> int:
     from . import publish  # rendering and export libraries load only when building
 
+    problem = _output_directory_problem(args.output)
+    if problem:
+        raise pipeline.SetupError(problem)
     try:
         with progress_bar() as advance:
             artifacts = publish.build(args.content, args.output, documents=args.documents, formats=args.format,
@@ -167,6 +200,9 @@ def _diff(args) -> int:
 
     if bool(args.periods) == bool(args.refs) or len(args.refs) not in (0, 2):
         print("fel: ange två versioner (FRÅN TILL) eller --periods FRÅN TILL", file=sys.stderr)
+        return EXIT_USAGE
+    if args.output is not None and args.output.is_dir():
+        print(f"fel: {args.output} är en katalog; ange ett filnamn för rapporten", file=sys.stderr)
         return EXIT_USAGE
     try:
         if args.periods:
