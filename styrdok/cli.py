@@ -7,16 +7,19 @@ environment errors (a missing directory, a broken schema).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+import tempfile
 from pathlib import Path
 
 from . import pipeline
-from .diagnostics import format_diagnostics
+from .diagnostics import format_diagnostics, os_reason
 from .export import FORMATS
 from .progress import progress_bar
 from .project import ProjectInvalid, load_project
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+PERIOD = re.compile(r"[0-9]{4}(-(0[1-9]|1[0-2]))?")
 
 
 class SwedishParser(argparse.ArgumentParser):
@@ -74,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="behandla varningar som fel")
     check.add_argument("--format", choices=("text", "json", "github"), default="text",
                        help="utdataformat: text (standard), json eller github (annoteringar i GitHub Actions)")
-    check.add_argument("--period", metavar="ÅÅÅÅ-MM",
+    check.add_argument("--period", type=_period, metavar="ÅÅÅÅ-MM",
                        help="kräv en uppföljning för perioden av varje uppdrag, åtgärd och mål")
 
     build = commands.add_parser("build", help="bygg dokument som Markdown, Word, PDF och HTML",
@@ -101,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
                                               "tillagda, borttagna och ändrade objekt, statusändringar, omnumreringar och "
                                               "flyttar med de commits, författare och datum som ligger bakom.")
     compare.add_argument("refs", nargs="*", metavar="VERSION", help="två versioner, FRÅN och TILL: tagg, commit eller gren")
-    compare.add_argument("--periods", nargs=2, metavar=("FRÅN", "TILL"),
+    compare.add_argument("--periods", nargs=2, type=_period, metavar=("FRÅN", "TILL"),
                          help="jämför i stället uppföljningarna för två perioder, till exempel 2025-04 2025-08")
     compare.add_argument("--format", choices=("text", "md", "html", "docx"), default="text",
                          help="text (standard, i terminalen), md, html eller docx (Word med spårade ändringar)")
@@ -119,6 +122,29 @@ def _formats(text: str) -> set[str]:
     return chosen
 
 
+def _period(text: str) -> str:
+    if not PERIOD.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"ogiltig period \"{text}\"; skriv ett år (2025) eller en månad (2025-08)")
+    return text
+
+
+def _output_directory_problem(output: Path) -> str | None:
+    """Why the build could not write into ``output``, found before building; or None."""
+    try:
+        if output.exists() and not output.is_dir():
+            return f"utdatakatalogen {output} är ingen katalog"
+        existing = output
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir():
+            return f"utdatakatalogen {output} kan inte skapas: {existing} är ingen katalog"
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as error:
+        return f"kan inte skriva i utdatakatalogen {output}: {os_reason(error)}"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -133,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
         print(format_diagnostics(invalid.diagnostics, args.format if args.command == "validate" else "text"))
         print(f"fel: projektfilen har {len(invalid.diagnostics)} fel; inget gjordes.", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as error:  # the environment: a full disk, a read-only directory, ...
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"fel: {where}{os_reason(error)}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _project(args, output: Path | None = None):
@@ -143,7 +173,8 @@ def _project(args, output: Path | None = None):
 
 def _validate(args) -> int:
     project = _project(args)
-    result = pipeline.check(project.content, project.schemas, strict=args.strict, period=args.period)
+    result = pipeline.check(project.content, project.schemas, strict=args.strict, period=args.period,
+                            templates=project.templates)
     if result.diagnostics or args.format == "json":
         print(format_diagnostics(result.diagnostics, args.format))
     print(result.summary(), file=sys.stderr)
@@ -154,6 +185,9 @@ def _build(args) -> int:
     from . import publish  # rendering and export libraries load only when building
 
     project = _project(args, output=args.output)
+    problem = _output_directory_problem(project.output)
+    if problem:
+        raise pipeline.SetupError(problem)
     try:
         with progress_bar() as advance:
             artifacts = publish.build(project.content, project.output, documents=args.documents, formats=args.format,
@@ -189,6 +223,9 @@ def _diff(args) -> int:
         print("fel: ange två versioner (FRÅN TILL) eller --periods FRÅN TILL", file=sys.stderr)
         return EXIT_USAGE
     project = _project(args)
+    if args.output is not None and args.output.is_dir():
+        print(f"fel: {args.output} är en katalog; ange ett filnamn för rapporten", file=sys.stderr)
+        return EXIT_USAGE
     try:
         if args.periods:
             result = pipeline.check(project.content, project.schemas)

@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from dataclasses import asdict, dataclass
+
+OS_REASONS = {
+    errno.EACCES: "åtkomst nekas",
+    errno.EPERM: "åtkomst nekas",
+    errno.EROFS: "filsystemet är skrivskyddat",
+    errno.ENOSPC: "disken är full",
+    errno.EDQUOT: "diskkvoten är slut",
+    errno.ENOENT: "finns inte",
+    errno.ENOTDIR: "en del av sökvägen är ingen katalog",
+    errno.EISDIR: "är en katalog",
+    errno.EEXIST: "finns redan",
+    errno.ELOOP: "länkar i en slinga",
+    errno.ENAMETOOLONG: "namnet är för långt",
+    errno.EIO: "läs- eller skrivfel på disken",
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -47,3 +63,9 @@ def format_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> str:
 def promote_warnings(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """--strict: every warning becomes an error."""
     return [Diagnostic(d.path, d.line, d.col, d.message) for d in diagnostics]
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file operation failed, in Swedish (never the English text of the system)."""
+    reason = OS_REASONS.get(error.errno)
+    return reason or f"systemfel {errno.errorcode.get(error.errno, error.errno)}"

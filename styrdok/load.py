@@ -2,17 +2,22 @@
 
 One loader serves every command. It uses PyYAML's C parser with YAML 1.2 core
 scalars (only ``true``/``false`` are booleans, dates stay strings), and rejects
-duplicate keys, anchors and aliases, tags, oversized files and invalid UTF-8.
-Each file's text is kept, so that a later stage that must point at a line and
-column composes the YAML again from memory, only for the files it reports on.
+duplicate keys, anchors and aliases, tags, oversized files, invalid UTF-8, control
+characters and nesting deeper than ``MAX_DEPTH``. It reads only regular files inside
+the content tree, never more than ``MAX_FILE_BYTES``. Every problem, PyYAML's own
+included, becomes a Swedish message at a line and column. Windows line endings are
+accepted. Each file's text is kept, so that a later stage that must point at a line
+and column composes the YAML again from memory, only for the files it reports on.
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -20,13 +25,23 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import ContentError, Diagnostic
+from .diagnostics import ContentError, Diagnostic, os_reason
 
 MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 50  # nested lists and mappings
+# Above this many characters that can open a list or mapping, nesting is measured
+# from parser events before composing: PyYAML's C composer recurses per level.
+SAFE_INDICATORS = 1000
 SUFFIXES = (".yaml", ".yml", ".md")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.S)
 # An anchor (&a) or alias (*a) can only start a node: after start, space or an indicator.
 ANCHOR_HINT = re.compile(r"(?:^|[\s:\-\[{,])[&*][^\s]", re.M)
+# Characters a content file may hold: tab, newline and printable text. This refuses
+# C0 and C1 control characters, DEL, U+2028/U+2029 (YAML would count them as line
+# breaks) and the non-characters U+FFFE/U+FFFF.
+FORBIDDEN = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+CHARACTER_NAMES = {"\0": "nolltecken (NUL)", "\x1b": "escape-tecken (ESC)", "\x7f": "raderingstecken (DEL)",
+                   "\u2028": "radavgränsare (U+2028)", "\u2029": "styckeavgränsare (U+2029)"}
 
 # YAML 1.2 core schema: the scalars that are not strings.
 CORE_RESOLVERS = [
@@ -41,21 +56,59 @@ CORE_RESOLVERS = [
     ),
 ]
 
-SYNTAX_MESSAGES = {
+NOT_REGULAR = "filen är ingen vanlig fil (utan till exempel en pipe eller en enhet); lägg en vanlig textfil här"
+TOO_DEEP = f"för djup nästling: högst {MAX_DEPTH} nivåer av listor och mappningar inuti varandra tillåts"
+SYNTAX = "YAML-syntaxfel: "
+QUOTE_HINT = "sätt citattecken runt texten"
+ANCHORS = f"ankare och alias (&, *) är inte tillåtna; börjar texten med & eller *, {QUOTE_HINT}"
+DIRECTIVE = f"rader som börjar med % är inte tillåtna; börjar texten med %, {QUOTE_HINT}"
+TAGS = f"taggar (!) är inte tillåtna; börjar texten med !, {QUOTE_HINT}"
+BLOCK_SCALAR = "efter | eller > får bara - eller + och en siffra stå; texten hör hemma på raderna under"
+BAD_INDENT = "fel indrag: raden passar inte in bland nycklarna ovanför"
+# libyaml's problem texts (and, where the problem alone says little, its contexts) in Swedish.
+PROBLEMS = {
     "mapping values are not allowed": "kolon på oväntad plats; sätt citattecken runt text som innehåller ': '",
+    "found unexpected ':'": "kolon på oväntad plats; sätt citattecken runt text som innehåller ':'",
+    "mapping keys are not allowed": f"frågetecken på oväntad plats; börjar texten med '? ', {QUOTE_HINT}",
+    "block sequence entries are not allowed": f"ett listvärde (- ) på oväntad plats; kontrollera indraget, eller börjar texten med '- ', {QUOTE_HINT}",
     "found character that cannot start any token": "tecknet får inte inleda ett värde (tabbtecken är inte tillåtna som indrag; citera text som börjar med @ eller `)",
-    "did not find expected key": "fel indrag: raden passar inte in bland nycklarna ovanför",
+    "did not find expected key": BAD_INDENT,
     "did not find expected '-' indicator": "fel indrag: en lista och en nyckel blandas på samma nivå",
-    "did not find expected ',' or ']'": "listan inom [ ] avslutas aldrig med ]",
-    "did not find expected ',' or '}'": "mappningen inom { } avslutas aldrig med }",
+    "did not find expected ',' or ']'": "oväntat tecken i listan inom [ ]; skilj värdena åt med kommatecken och citera värden som innehåller : [ ] { }",
+    "did not find expected ',' or '}'": "oväntat tecken i mappningen inom { }; skilj fälten åt med kommatecken och citera värden som innehåller : [ ] { }",
+    "did not find expected node content": "ett värde saknas här; kontrollera kommatecken och klamrar",
+    "did not find expected <document start>": "texten hör inte till filens fält; kontrollera indraget",
     "found unexpected end of stream": "filen tar slut mitt i ett värde; saknas ett avslutande citattecken?",
-    "could not find expected ':'": "en nyckel saknar kolon",
-    "found undefined alias": "alias (*) är inte tillåtna",
-    "expected <block end>, but found": "fel indrag: raden passar inte in i strukturen ovanför",
-    "found unknown escape character": "okänd escape-sekvens inom dubbla citattecken",
-    "found a tab character": "tabbtecken är inte tillåtna; använd mellanslag",
-    "but found another document": "filen får bara innehålla ett YAML-dokument",
+    "found unexpected document indicator": "en rad med --- eller ... står mitt i ett citerat värde; saknas ett avslutande citattecken?",
+    "could not find expected ':'": "en nyckel saknar kolon, eller raden är fel indragen och hör till värdet ovanför",
+    "found undefined alias": ANCHORS,
+    "found duplicate anchor": ANCHORS,
+    "found unknown escape character": "okänd escape-sekvens efter \\ inom dubbla citattecken; skriv \\\\ eller använd enkla citattecken",
+    "hexdecimal number": "ogiltig teckenkod efter \\x, \\u eller \\U inom dubbla citattecken",
+    "Unicode character escape": "ogiltig teckenkod efter \\x, \\u eller \\U inom dubbla citattecken",
+    "tab character": "tabbtecken är inte tillåtna; använd mellanslag",
+    "but found another document": "filen får bara innehålla ett YAML-dokument; ta bort raden med --- eller ...",
+    "incompatible YAML document": DIRECTIVE,
+    "directive": DIRECTIVE,
+    "version number": DIRECTIVE,
+    "tag handle": TAGS,
+    "tag URI": TAGS,
+    "URI escaped octet": TAGS,
+    "expected '!'": TAGS,
+    "expected '>'": TAGS,
+    "indentation indicator": BLOCK_SCALAR,
+    "control characters": "otillåtet styrtecken",
+    "UTF-8": "ogiltig UTF-8; spara filen som UTF-8",
+    "UTF-16": "ogiltig UTF-8; spara filen som UTF-8",
 }
+CONTEXTS = {
+    "an alias": ANCHORS,
+    "an anchor": ANCHORS,
+    "a directive": DIRECTIVE,
+    "a tag": TAGS,
+    "a block scalar": BLOCK_SCALAR,
+}
+UNKNOWN_SYNTAX = "filen kan inte läsas som YAML här; kontrollera indrag, kolon och citattecken"
 
 
 @dataclass
@@ -115,12 +168,51 @@ def _fail_at(mark, message: str) -> _Failure:
     return _Failure(mark.line + 1, mark.column + 1, message)
 
 
-def load_file(path: Path, display: str) -> SourceFile:
-    """Load one YAML or Markdown-with-front-matter file, or raise ContentError."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ContentError(Diagnostic(display, 1, 1, _too_large(size)))
-    return load_bytes(path.read_bytes(), display, markdown=path.suffix == ".md")
+def _fail_at_offset(text: str, offset: int, message: str) -> _Failure:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return _Failure(text.count("\n", 0, offset) + 1, offset - line_start + 1, message)
+
+
+def load_file(path: Path, display: str, root: Path | None = None) -> SourceFile:
+    """Load one YAML or Markdown-with-front-matter file, or raise ContentError.
+
+    Only a regular file is read, and through a symbolic link only a file inside the
+    resolved directory ``root`` (by default the file's own directory).
+    """
+    try:
+        raw = _read(path, root if root is not None else path.parent.resolve())
+    except _Failure as failure:
+        raise ContentError(Diagnostic(display, failure.line, failure.col, failure.message)) from None
+    return load_bytes(raw, display, markdown=path.suffix == ".md")
+
+
+def _read(path: Path, root: Path) -> bytes:
+    """At most MAX_FILE_BYTES + 1 bytes of a regular file; never blocks on a pipe or a device."""
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            if not Path(os.path.realpath(path, strict=True)).is_relative_to(root):
+                raise _Failure(1, 1, "filen är en länk till en plats utanför innehållskatalogen; lägg själva filen här i stället")
+            mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise _Failure(1, 1, NOT_REGULAR)
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):  # replaced since the check above
+                raise _Failure(1, 1, NOT_REGULAR)
+            raw = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise _Failure(1, 1, _unreadable(path, error)) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise _Failure(1, 1, _too_large(path.stat().st_size))
+    return raw
+
+
+def _unreadable(path: Path, error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "filen är en länk som pekar på sig själv i en slinga; ersätt länken med själva filen"
+    if error.errno == errno.ENOENT and path.is_symlink():
+        return "filen är en länk till något som inte finns; ersätt länken med själva filen"
+    return f"filen kan inte läsas: {os_reason(error)}"
 
 
 def load_bytes(raw: bytes, display: str, *, markdown: bool = False) -> SourceFile:
@@ -141,42 +233,57 @@ def _too_large(size: int) -> str:
 
 
 def _decode(raw: bytes) -> str:
+    """The file's text: UTF-8 without BOM, line endings as \\n, no control characters."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise _Failure(1, 1, "filen är sparad som UTF-16; spara den som UTF-8")
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line_start = raw.rfind(b"\n", 0, error.start) + 1
         line = raw.count(b"\n", 0, error.start) + 1
         col = len(raw[line_start:error.start].decode("utf-8", "replace")) + 1
         raise _Failure(line, col, f"ogiltig UTF-8 (byte 0x{raw[error.start]:02x}); spara filen som UTF-8") from None
+    if "\r" in text:  # Windows (\r\n) and old Mac (\r) line endings
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    forbidden = FORBIDDEN.search(text)
+    if forbidden:
+        char = forbidden.group()
+        name = CHARACTER_NAMES.get(char, f"styrtecken (U+{ord(char):04X})")
+        raise _fail_at_offset(text, forbidden.start(), f"otillåtet tecken: {name}; ta bort det eller skriv om texten")
+    return text
 
 
 def _parse(text: str, line_offset: int) -> Any:
     """Parse one YAML document into plain data, with strict rules."""
-    if "\t" in text:
-        _reject_tab_indent(text, line_offset)
-    if ("&" in text or "*" in text) and ANCHOR_HINT.search(text):
-        _reject_anchors(text, line_offset)
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            raise _Failure(1 + line_offset, 1, "filen är tom")
-        return _build(node)
-    except yaml.MarkedYAMLError as error:
-        # An unclosed quote is best shown where it opens, not where the file ends.
-        opened = error.context_mark if "quoted scalar" in (error.context or "") else None
-        mark = opened or error.problem_mark or error.context_mark
-        raise _Failure(mark.line + 1 + line_offset, mark.column + 1, _syntax_message(error)) from None
+        return _parse_strict(text)
     except _Failure as failure:
         failure.line += line_offset
         raise
-    finally:
-        loader.dispose()
 
 
-def _build(node) -> Any:
+def _parse_strict(text: str) -> Any:
+    try:
+        if "\t" in text:
+            _reject_tab_indent(text)
+        anchors = ("&" in text or "*" in text) and ANCHOR_HINT.search(text)
+        if anchors or sum(text.count(char) for char in "[{-?:") > SAFE_INDICATORS:
+            _check_events(text)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as error:
+        raise _syntax_failure(error, text) from None
+    if node is None:
+        raise _Failure(1, 1, "filen är tom")
+    return _build(node, 1)
+
+
+def _build(node, depth: int) -> Any:
     """Plain data from a node tree: strings, numbers, booleans, null, lists, mappings."""
     kind = type(node)
     if kind is yaml.ScalarNode:
@@ -187,49 +294,116 @@ def _build(node) -> Any:
         raise _fail_at(node.start_mark, f"taggen {node.tag} är inte tillåten; skriv värdet utan tagg")
     if node.tag not in (SEQ, MAP):
         raise _fail_at(node.start_mark, f"taggen {node.tag} är inte tillåten; skriv värdet utan tagg")
+    if depth > MAX_DEPTH:
+        raise _fail_at(node.start_mark, TOO_DEEP)
     if kind is yaml.SequenceNode:
-        return [_build(item) for item in node.value]
+        return [_build(item, depth + 1) for item in node.value]
     mapping = {}
     for key_node, value_node in node.value:
-        if key_node.tag != STR or type(key_node) is not yaml.ScalarNode:
+        if type(key_node) is not yaml.ScalarNode:
+            raise _fail_at(key_node.start_mark, "en nyckel måste vara text, inte en lista eller en mappning")
+        if key_node.tag != STR:
             what = ("sammanslagning med << är inte tillåten" if key_node.tag.endswith(":merge")
-                    else f"nyckeln {key_node.value!r} måste vara text; sätt citattecken runt den")
+                    else f'nyckeln "{key_node.value}" måste vara text; sätt citattecken runt den')
             raise _fail_at(key_node.start_mark, what)
         key = key_node.value
         if key in mapping:
             raise _fail_at(key_node.start_mark, f"nyckeln \"{key}\" förekommer två gånger")
-        mapping[key] = _build(value_node)
+        mapping[key] = _build(value_node, depth + 1)
     return mapping
 
 
-def _syntax_message(error: yaml.MarkedYAMLError) -> str:
-    problem = error.problem or ""
-    for english, swedish in SYNTAX_MESSAGES.items():
-        if english in problem:
-            return f"YAML-syntaxfel: {swedish}"
-    return f"YAML-syntaxfel ({problem})"
+def _check_events(text: str) -> None:
+    """Nesting depth, then the first alias or else the first anchor, from parser events.
 
-
-def _reject_tab_indent(text: str, line_offset: int) -> None:
-    for number, line in enumerate(text.split("\n"), 1):
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
-        if "\t" in indent and line.strip():
-            raise _Failure(number + line_offset, indent.index("\t") + 1, "tabbtecken är inte tillåtna som indrag; använd mellanslag")
-
-
-def _reject_anchors(text: str, line_offset: int) -> None:
-    """Point at the first alias, or else the first anchor: content must be plain data."""
-    anchor = None
+    Events come from libyaml's own stack, so this is safe at any depth; composing a
+    node tree is not.
+    """
+    depth, anchor = 0, None
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-        if isinstance(event, yaml.AliasEvent):
-            anchor = event
-            break
+        kind = type(event)
+        if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _fail_at(event.start_mark, TOO_DEEP)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            depth -= 1
+        elif kind is yaml.AliasEvent:
+            raise _fail_at(event.start_mark, ANCHORS)
         if anchor is None and getattr(event, "anchor", None):
             anchor = event
     if anchor is not None:
-        failure = _fail_at(anchor.start_mark, "ankare och alias (&, *) är inte tillåtna; skriv ut värdet i stället")
-        failure.line += line_offset
-        raise failure
+        raise _fail_at(anchor.start_mark, ANCHORS)
+
+
+def _syntax_failure(error: yaml.YAMLError, text: str) -> _Failure:
+    """Any PyYAML error as a Swedish message at the line and column of the actual problem."""
+    if not isinstance(error, yaml.MarkedYAMLError):  # a ReaderError counts bytes
+        offset = len(text.encode("utf-8")[:getattr(error, "position", 0)].decode("utf-8", "replace"))
+        return _fail_at_offset(text, offset, SYNTAX + _translate(str(getattr(error, "reason", "")), ""))
+    problem, context = error.problem or "", error.context or ""
+    mark, opened = error.problem_mark or error.context_mark, error.context_mark
+    message = _translate(problem, context)
+    if opened and _shown_where_it_opens(problem, context):
+        mark = opened
+    elif opened and "flow" in context and mark.line != opened.line:
+        mark, message = opened, UNCLOSED["sequence" if "sequence" in context else "mapping"]
+    elif problem.startswith("did not find expected <document start>"):
+        line, indent = _first_line(text)
+        if indent:
+            return _Failure(line, 1, SYNTAX + "filens första rad är indragen; fälten på översta nivån ska börja längst till vänster")
+    elif message == BAD_INDENT and mark.column > _indent(text, mark.line):
+        message = f"oväntad text efter värdet; {QUOTE_HINT} om värdet ska innehålla den"
+    return _clamped(text, mark, SYNTAX + message)
+
+
+UNCLOSED = {"sequence": "listan inom [ ] som börjar här avslutas aldrig med ]",
+            "mapping": "mappningen inom { } som börjar här avslutas aldrig med }"}
+
+
+def _translate(problem: str, context: str) -> str:
+    for english, swedish in PROBLEMS.items():
+        if english in problem:
+            return swedish
+    for english, swedish in CONTEXTS.items():
+        if english in context:
+            return swedish
+    return UNKNOWN_SYNTAX
+
+
+def _shown_where_it_opens(problem: str, context: str) -> bool:
+    """An alias, an anchor, a directive, a key without its colon and an unclosed quote point at their start."""
+    return (context.endswith(("an alias", "an anchor", "a directive")) or problem.startswith("could not find expected ':'")
+            or "quoted scalar" in context and problem in ("found unexpected end of stream", "found unexpected document indicator"))
+
+
+def _first_line(text: str) -> tuple[int, int]:
+    """The number and indentation of the first line that is neither blank nor a comment."""
+    for number, line in enumerate(text.split("\n"), 1):
+        stripped = line.lstrip(" ")
+        if stripped and not stripped.startswith("#"):
+            return number, len(line) - len(stripped)
+    return 1, 0
+
+
+def _indent(text: str, index: int) -> int:
+    line = text.split("\n")[index] if index <= text.count("\n") else ""
+    return len(line) - len(line.lstrip(" "))
+
+
+def _clamped(text: str, mark, message: str) -> _Failure:
+    """At the mark, or at the end of the last line when the mark is past it (at the end of the file)."""
+    content = text.rstrip("\n")
+    if mark.line > content.count("\n"):
+        return _fail_at_offset(text, len(content), message)
+    return _fail_at(mark, message)
+
+
+def _reject_tab_indent(text: str) -> None:
+    for number, line in enumerate(text.split("\n"), 1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and line.strip():
+            raise _Failure(number, indent.index("\t") + 1, "tabbtecken är inte tillåtna som indrag; använd mellanslag")
 
 
 def _load_markdown(text: str, display: str) -> SourceFile:
@@ -292,24 +466,34 @@ class LoadedContent:
 def load_content(root: Path, display_root: Path | None = None) -> LoadedContent:
     """Load every ``*.yaml`` and ``*.md`` file below ``root``, in path order."""
     prefix = _display(root, display_root or root.parent)
+    inside = root.resolve()
     files, problems = [], []
-    for relative in _content_files(root):
-        display = f"{prefix}/{relative}" if prefix else relative
+    for relative, error in _content_files(root):
+        display = f"{prefix}/{relative}" if prefix and relative else prefix or relative
+        if error is not None:
+            problems.append(Diagnostic(display, 1, 1, f"katalogen kan inte läsas: {os_reason(error)}"))
+            continue
         try:
-            files.append(load_file(root / relative, display))
+            files.append(load_file(root / relative, display, inside))
         except ContentError as error:
             problems.append(error.diagnostic)
     return LoadedContent(root, files, problems)
 
 
-def _content_files(root: Path) -> list[str]:
-    """Relative POSIX paths of the content files below ``root``, sorted."""
+def _content_files(root: Path) -> list[tuple[str, OSError | None]]:
+    """Relative POSIX paths of the content files below ``root``, sorted, with the
+    directories that could not be listed (and why)."""
     found = []
-    for directory, folders, names in os.walk(root):
+
+    def unreadable(error: OSError) -> None:
+        relative = os.path.relpath(error.filename, root).replace(os.sep, "/")
+        found.append(("" if relative == "." else relative, error))
+
+    for directory, folders, names in os.walk(root, onerror=unreadable):
         folders.sort()
         base = os.path.relpath(directory, root).replace(os.sep, "/")
-        found += [name if base == "." else f"{base}/{name}" for name in names if name.endswith(SUFFIXES)]
-    return sorted(found)
+        found += [(name if base == "." else f"{base}/{name}", None) for name in names if name.endswith(SUFFIXES)]
+    return sorted(found, key=lambda entry: entry[0])
 
 
 def _display(path: Path, display_root: Path) -> str:

@@ -6,13 +6,12 @@ documents continues in ``publish`` (model → render → export).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic, promote_warnings
+from .diagnostics import Diagnostic, os_reason, promote_warnings
 from .load import LoadedContent, load_content
-from .schema import SchemaSet
+from .schema import SchemaInvalid, SchemaSet
 from .validate import validate
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +19,44 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 class SetupError(Exception):
     """The environment is wrong (a missing directory, a broken schema): exit 2."""
+
+
+class Workspace:
+    """What a content tree is built with besides itself: templates and git history."""
+
+    def __init__(self, content: Path, templates: list[Path], named: dict[str, str] | None = None):
+        self.content, self.templates = content, templates
+        self.named = named or {}  # kind -> template file, as the project file names them
+        self._versions: dict[str, str | None] = {}
+
+    def kinds(self) -> list[str]:
+        """Document kinds: every template <kind>.md.j2 that is not a part (_name), and every
+        kind the project file names a template for that exists."""
+        suffix = ".md.j2"
+        found = {path.name for directory in self.templates for path in directory.glob("*" + suffix)}
+        return sorted({name[:-len(suffix)] for name in found if not name.startswith("_")}
+                      | {kind for kind, template in self.named.items() if template in found})
+
+    def version_problem(self, ref: str) -> str | None:
+        """Why the git version ``ref`` cannot be read, or None; asked of git once per ref."""
+        if ref not in self._versions:
+            self._versions[ref] = self._version_problem(ref)
+        return self._versions[ref]
+
+    def _version_problem(self, ref: str) -> str | None:
+        from . import gitsource
+
+        try:
+            repo = gitsource.repo_root(self.content)
+        except SetupError:
+            return f'versionen "{ref}" kan inte hämtas: innehållet ligger inte i något git-arkiv'
+        try:
+            gitsource.resolve(repo, ref)
+        except SetupError:
+            shallow = gitsource.git(repo, "rev-parse", "--is-shallow-repository").strip() == b"true"
+            hint = "; arkivet saknar den äldre historiken (hämta den med git fetch --unshallow)" if shallow else ""
+            return f'versionen "{ref}" finns inte i git-arkivet: ingen tagg, commit eller gren heter så{hint}'
+        return None
 
 
 @dataclass
@@ -53,17 +90,27 @@ def load_schemas(directory: Path) -> SchemaSet:
         raise SetupError(f"schemakatalogen {directory} finns inte")
     try:
         return SchemaSet(directory)
-    except (json.JSONDecodeError, KeyError, ValueError) as error:
-        raise SetupError(f"schemana i {directory} kan inte läsas: {error}") from None
+    except SchemaInvalid as error:
+        raise SetupError(f"schemana i {directory} kan inte användas: {error}") from None
+    except OSError as error:
+        raise SetupError(f"schemana i {directory} kan inte läsas: {os_reason(error)}") from None
 
 
-def check(content: Path, schemas: Path | None = None, *, strict: bool = False, period: str | None = None) -> CheckResult:
-    """Phases load and validate: everything wrong with a content tree."""
+def check(content: Path, schemas: Path | None = None, *, strict: bool = False, period: str | None = None,
+          templates=None) -> CheckResult:
+    """Phases load and validate: everything wrong with a content tree, and everything a
+    build with ``templates`` (a project's ``Templates``; default: styrdok's own) would
+    find missing."""
     if not content.is_dir():
         raise SetupError(f"innehållskatalogen {content} finns inte")
     schema_set = load_schemas(schema_dir_for(content, schemas))
     loaded = load_content(content)
-    diagnostics = validate(loaded, schema_set, period=period)
+    if templates is None:
+        workspace = Workspace(content, [PACKAGE_ROOT / "templates"])
+    else:
+        named = {name: kind.template for name, kind in templates.kinds.items()}
+        workspace = Workspace(content, list(templates.search_path), named)
+    diagnostics = validate(loaded, schema_set, period=period, workspace=workspace)
     if strict:
         diagnostics = promote_warnings(diagnostics)
     return CheckResult(loaded, schema_set, diagnostics)

@@ -46,12 +46,12 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     ``inputs`` are further files the build reads, for the provenance. A failed build
     leaves the last good output untouched. Raises ``ContentInvalid`` or ``BuildError``.
     """
-    result = check(content, schemas)
+    templates, branding = templates or Templates(), branding or default_branding()
+    result = check(content, schemas, templates=templates)
     if result.errors:
         raise ContentInvalid(result)
     model = build_model(result.loaded)
     chosen = _choose(model.documents, documents)
-    templates, branding = templates or Templates(), branding or default_branding()
     origin = provenance_of(result.loaded, [result.schemas.dir, *templates.search_path, *inputs])
     renderer = Renderer(model, templates, provenance=origin.line(), branding=branding)
     timestamp = origin.timestamp

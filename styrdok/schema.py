@@ -8,6 +8,9 @@ Schemas also carry styrdok's own annotations, which drive the cross-file checks:
 ``x-ref`` (the value is the id of an item of these types), ``x-vocabulary`` (the
 value is an id in that vocabulary of the model) and ``x-markdown`` (the value is
 Markdown text, ``inline`` or ``block``).
+
+A schema directory that cannot serve (invalid JSON, a malformed keyword, a ``$ref``
+to nothing) raises ``SchemaInvalid`` with one Swedish line naming the file.
 """
 
 from __future__ import annotations
@@ -20,12 +23,15 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError as MetaschemaError
 from referencing import Registry, Resource
+from referencing.exceptions import Unresolvable
 
-from .fastcheck import Unsupported, compile_schema
+from .fastcheck import SchemaInvalid, Unsupported, compile_schema, ecma_regex
 
 ITEM_SCHEMA = "item.schema.json"
 ANNOTATION_KEYS = ("x-ref", "x-vocabulary", "x-markdown")
+MARKDOWN_KINDS = ("inline", "block")
 
 TYPE_NAMES = {
     "object": "en mappning (nyckel: värde)",
@@ -61,20 +67,23 @@ class SchemaSet:
 
     def __init__(self, schema_dir: Path):
         self.dir = schema_dir
-        documents = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.schema.json"))}
+        documents = _read_documents(schema_dir)
+        if ITEM_SCHEMA not in documents:
+            raise SchemaInvalid(f"{ITEM_SCHEMA} saknas; det anger vilka objekttyper som finns")
         self.registry = Registry().with_resources(
             (doc["$id"], Resource.from_contents(doc)) for doc in documents.values()
         )
         self.item_schema = documents[ITEM_SCHEMA]
         resolver = self.registry.resolver(base_uri=self.item_schema["$id"])
         self.validator = Draft202012Validator(self.item_schema, registry=self.registry)
+        try:
+            self.is_valid = compile_schema(self.item_schema, resolver, ITEM_SCHEMA)
+        except Unsupported:
+            _check_against_metaschema(documents)
+            self.is_valid = self.validator.is_valid
         self.type_schemas = _type_schemas(self.item_schema, resolver)
         self.types = sorted(self.type_schemas)
-        self.annotations = {t: _annotations(s, resolver.lookup(s["$id"]).resolver) for t, s in self.type_schemas.items()}
-        try:
-            self.is_valid = compile_schema(self.item_schema, resolver)
-        except Unsupported:
-            self.is_valid = self.validator.is_valid
+        self.annotations = {t: _type_annotations(t, s, resolver) for t, s in self.type_schemas.items()}
 
     def errors(self, data: Any) -> list[SchemaError]:
         """Every violation in one item, explained in Swedish (empty when valid)."""
@@ -95,29 +104,107 @@ def explain_errors(validator, data: Any) -> list[SchemaError]:
     return list(found.values())
 
 
+def _read_documents(schema_dir: Path) -> dict[str, dict]:
+    """Every ``*.schema.json`` by file name; each must be a JSON object with an ``$id``."""
+    documents = {}
+    for path in sorted(schema_dir.glob("*.schema.json")):
+        try:
+            document = json.loads(path.read_bytes().decode("utf-8"))
+        except UnicodeDecodeError:
+            raise SchemaInvalid(f"schemat {path.name} är inte sparat som UTF-8") from None
+        except json.JSONDecodeError as error:
+            raise SchemaInvalid(f"schemat {path.name} är inte giltig JSON (rad {error.lineno}, kolumn {error.colno})") from None
+        except RecursionError:
+            raise SchemaInvalid(f"schemat {path.name} är för djupt nästlat") from None
+        if not isinstance(document, dict) or not isinstance(document.get("$id"), str):
+            raise SchemaInvalid(f"schemat {path.name} ska vara ett JSON-objekt med ett $id")
+        documents[path.name] = _with_ecma_patterns(document)
+    return documents
+
+
+def _with_ecma_patterns(schema: Any) -> Any:
+    """The schema with every ``pattern`` as Python must write it to mean what JSON Schema
+    means (``$`` at the very end only), for jsonschema and the fast check alike."""
+    if isinstance(schema, list):
+        return [_with_ecma_patterns(sub) for sub in schema]
+    if not isinstance(schema, dict):
+        return schema
+    result = {}
+    for key, value in schema.items():
+        if key == "pattern" and isinstance(value, str):
+            try:
+                value = ecma_regex(value).pattern
+            except re.error:
+                pass  # left for the fast check to report where it is
+        elif key not in ("enum", "const", "default", "examples"):
+            value = _with_ecma_patterns(value)
+        result[key] = value
+    return result
+
+
+def _check_against_metaschema(documents: dict[str, dict]) -> None:
+    """The slow, complete check, for schemas that use keywords the fast check lacks."""
+    for name, document in documents.items():
+        try:
+            Draft202012Validator.check_schema(document)
+        except MetaschemaError as error:
+            where = "/".join(map(str, error.absolute_path)) or "översta nivån"
+            raise SchemaInvalid(f"schemat {name} är felaktigt vid {where}: det följer inte JSON Schema 2020-12") from None
+
+
 def _type_schemas(item_schema: dict, resolver) -> dict[str, dict]:
     """Read ``type → schema`` from the item schema's if/then dispatch."""
     result = {}
     for branch in item_schema.get("allOf", []):
-        item_type = branch["if"]["properties"]["type"]["const"]
-        result[item_type] = resolver.lookup(branch["then"]["$ref"]).contents
+        try:
+            item_type = branch["if"]["properties"]["type"]["const"]
+            schema = resolver.lookup(branch["then"]["$ref"]).contents
+        except (KeyError, TypeError, Unresolvable):
+            raise SchemaInvalid(f"{ITEM_SCHEMA}: varje del av allOf ska ha formen "
+                                '{"if": {"properties": {"type": {"const": TYP}}}, "then": {"$ref": SCHEMA}}') from None
+        if not isinstance(schema, dict) or not isinstance(schema.get("$id"), str):
+            raise SchemaInvalid(f"{ITEM_SCHEMA}: typen {item_type} ska hänvisa till ett eget schema med ett $id")
+        result[item_type] = schema
     return result
 
 
-def _annotations(schema: dict, resolver, path: tuple = ()) -> list[Annotation]:
-    """Collect styrdok annotations by walking a schema, following $ref."""
-    found = [Annotation(path, key, schema[key]) for key in ANNOTATION_KEYS if key in schema]
+def _type_annotations(item_type: str, schema: dict, resolver) -> list[Annotation]:
+    try:
+        return _annotations(schema, resolver.lookup(schema["$id"]).resolver)
+    except Unresolvable as error:
+        raise SchemaInvalid(f"schemat för typen {item_type} hänvisar till {error.ref}, som inte finns") from None
+    except SchemaInvalid as error:
+        raise SchemaInvalid(f"schemat för typen {item_type} är felaktigt: {error}") from None
+
+
+def _annotations(schema: dict, resolver, path: tuple = (), seen: frozenset = frozenset()) -> list[Annotation]:
+    """Collect styrdok annotations by walking a schema, following $ref (once per branch)."""
+    if not isinstance(schema, dict) or id(schema) in seen:
+        return []
+    seen = seen | {id(schema)}
+    found = [_annotation(path, key, schema[key]) for key in ANNOTATION_KEYS if key in schema]
     if "$ref" in schema:
         resolved = resolver.lookup(schema["$ref"])
-        found += _annotations(resolved.contents, resolved.resolver, path)
+        found += _annotations(resolved.contents, resolved.resolver, path, seen)
     for name, sub in schema.get("properties", {}).items():
-        found += _annotations(sub, resolver, path + (name,))
+        found += _annotations(sub, resolver, path + (name,), seen)
     for key in ("items", "additionalProperties"):
-        if isinstance(schema.get(key), dict):
-            found += _annotations(schema[key], resolver, path + ("*",))
+        found += _annotations(schema.get(key), resolver, path + ("*",), seen)
     for sub in schema.get("allOf", []) + [schema.get(k) for k in ("then", "else") if k in schema]:
-        found += _annotations(sub, resolver, path)
+        found += _annotations(sub, resolver, path, seen)
     return found
+
+
+def _annotation(path: tuple, key: str, value: Any) -> Annotation:
+    valid = {
+        "x-ref": isinstance(value, list) and all(isinstance(kind, str) for kind in value),
+        "x-vocabulary": isinstance(value, str),
+        "x-markdown": value in MARKDOWN_KINDS,
+    }[key]
+    if not valid:
+        raise SchemaInvalid(f'{key} vid {describe_path(path) or "översta nivån"} har värdet {json.dumps(value, ensure_ascii=False)[:60]}; '
+                            "x-ref ska vara en lista av objekttyper, x-vocabulary namnet på en vokabulär och x-markdown inline eller block")
+    return Annotation(path, key, value)
 
 
 def values_at(data: Any, pattern: tuple, prefix: tuple = ()) -> Iterator[tuple[tuple, Any]]:
@@ -204,8 +291,8 @@ def _describe_value(value) -> str:
         return "true" if value else "false"
     if value is None:
         return "tomt"
-    if isinstance(value, str):
-        return f'texten "{value[:60]}"'
+    if isinstance(value, str):  # as JSON, so that a newline shows as \n and the message stays one line
+        return f"texten {json.dumps(value[:60], ensure_ascii=False)}"
     if isinstance(value, dict):
         return "en mappning"
     if isinstance(value, list):

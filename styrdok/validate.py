@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from . import markup
 from .diagnostics import Diagnostic
@@ -18,6 +19,17 @@ from .model import vocabulary_for
 from .schema import SchemaSet, describe_path, suggest, values_at
 
 CONFIG_TYPES = ("organisation", "model")
+MEMO_SUFFIX = "-tjansteskrivelse"  # a document's memo is built as <id>-tjansteskrivelse, as publish names it
+
+
+class Workspace(Protocol):
+    """What a build would use besides the content: the templates and the git history."""
+
+    def kinds(self) -> list[str]:
+        """The document kinds there are templates for."""
+
+    def version_problem(self, ref: str) -> str | None:
+        """Why the git version ``ref`` cannot be read (Swedish), or None."""
 
 
 @dataclass
@@ -38,9 +50,10 @@ class Index:
 class Validator:
     """Collects diagnostics for one content tree."""
 
-    def __init__(self, loaded: LoadedContent, schemas: SchemaSet):
+    def __init__(self, loaded: LoadedContent, schemas: SchemaSet, workspace: Workspace | None = None):
         self.loaded = loaded
         self.schemas = schemas
+        self.workspace = workspace
         self.diagnostics: list[Diagnostic] = list(loaded.problems)
         self.index = Index()
         self.model: dict = {}
@@ -62,6 +75,7 @@ class Validator:
         self._check_cycles()
         self._check_orphans()
         self._check_unused_sections()
+        self._check_documents()
         if period:
             self._check_period_complete(period)
         return sorted(set(self.diagnostics))
@@ -228,11 +242,11 @@ class Validator:
             self.report(self.index.items[cycle[0]], ("parents",), "cykel i hierarkin: " + " → ".join(cycle))
 
     def _check_orphans(self) -> None:
-        shown = self._goals_in_documents()
+        shown = self._below(self._goals_in_documents())
         for source in self.index.of_type("measure"):
             if any(parent not in self.index.items for parent in source.data["parents"]):
                 continue  # already reported as a dangling reference
-            if not self._reaches(source.data["id"], shown, set()):
+            if source.data["id"] not in shown:
                 self.report(source, ("parents",), "åtgärden visas inte i något dokument: ingen av dess överordnade finns med i ett dokuments contents (goals eller origins)", key=True)
 
     def _goals_in_documents(self) -> set[str]:
@@ -245,20 +259,45 @@ class Validator:
         shown.update(s.data["id"] for s in self.index.of_type("assignment") if s.data["origin"] in origins)
         return shown
 
-    def _reaches(self, item_id: str, targets: set[str], visited: set[str]) -> bool:
-        if item_id in targets:
-            return True
-        if item_id in visited or item_id not in self.index.items:
-            return False
-        visited.add(item_id)
-        parents = self.index.items[item_id].data.get("parents", [])
-        return any(self._reaches(parent, targets, visited) for parent in parents)
+    def _below(self, tops: set[str]) -> set[str]:
+        """``tops`` and every item under them, however deep (no recursion, cycles allowed)."""
+        children = defaultdict(list)
+        for item_id, kind in self.index.kinds.items():
+            if kind not in ("unit", "group"):
+                for parent in self.index.items[item_id].data.get("parents", []):
+                    children[parent].append(item_id)
+        reached, waiting = set(tops), list(tops)
+        while waiting:
+            for child in children.get(waiting.pop(), ()):
+                if child not in reached:
+                    reached.add(child)
+                    waiting.append(child)
+        return reached
 
     def _check_unused_sections(self) -> None:
         used = {block["section"] for s in self.index.of_type("document") for block in s.data["contents"] if "section" in block}
         for source in self.index.of_type("section"):
             if source.data["id"] not in used:
                 self.report(source, ("id",), "textavsnittet används inte i något dokument", severity="warning")
+
+    def _check_documents(self) -> None:
+        """What a build would otherwise meet first: clashing file names, unknown kinds and versions."""
+        documents = self.index.of_type("document")
+        memos = {source.data["id"] + MEMO_SUFFIX: source for source in documents if "memo" in source.data}
+        kinds = self.workspace.kinds() if self.workspace else None
+        for source in documents:
+            data = source.data
+            if data["id"] in memos:
+                other = memos[data["id"]]
+                self.report(source, ("id",), f'dokumentet får samma filnamn som tjänsteskrivelsen till "{other.data["id"]}" i {other.path}; välj ett annat id')
+            if kinds is not None and data["kind"] not in kinds:
+                self.report(source, ("kind",), f'dokumentslaget "{data["kind"]}" finns inte: det finns ingen mall {data["kind"]}.md.j2. '
+                                               f'Tillgängliga: {", ".join(kinds)}.{suggest(data["kind"], kinds)}')
+            for position, block in enumerate(data["contents"]):
+                if "revisions" in block and self.workspace:
+                    problem = self.workspace.version_problem(block["revisions"]["since"])
+                    if problem:
+                        self.report(source, ("contents", position, "revisions", "since"), problem)
 
     def _check_period_complete(self, period: str) -> None:
         covered = {s.data["item"] for s in self.index.of_type("follow_up") if s.data["period"] == period}
@@ -297,6 +336,11 @@ def _is_block_scalar(source: SourceFile, path: tuple) -> bool:
     return getattr(node_at(source, path), "style", None) in ("|", ">")
 
 
-def validate(loaded: LoadedContent, schemas: SchemaSet, *, period: str | None = None) -> list[Diagnostic]:
-    """Validate a loaded content tree; returns sorted diagnostics (empty when clean)."""
-    return Validator(loaded, schemas).run(period)
+def validate(loaded: LoadedContent, schemas: SchemaSet, *, period: str | None = None,
+             workspace: Workspace | None = None) -> list[Diagnostic]:
+    """Validate a loaded content tree; returns sorted diagnostics (empty when clean).
+
+    With a ``workspace``, also what a build needs of it: a template for every document
+    kind, and every git version a revision table compares with.
+    """
+    return Validator(loaded, schemas, workspace).run(period)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -23,6 +24,16 @@ WORDS["ett"] = 1
 
 def _yaml_files(directory: Path) -> list[dict]:
     return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(directory.rglob("*.yaml"))]
+
+
+def _copy_of_example(tmp_path: Path) -> Path:
+    """The example content in a git repository with the example's history, which its
+    revision table compares with."""
+    subprocess.run(["git", "init", "--quiet", str(tmp_path)], check=True)
+    subprocess.run(["git", "fetch", "--quiet", str(ROOT), "HEAD"], cwd=tmp_path, check=True)
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    return content
 
 
 def _render(content_dir: Path, document_id: str) -> str:
@@ -97,8 +108,7 @@ def test_complete_periods_pass_the_gate(period, capsys):
 
 
 def test_missing_follow_up_fails_the_gate_at_the_item(tmp_path, capsys):
-    content = tmp_path / "content"
-    shutil.copytree(CONTENT, content)
+    content = _copy_of_example(tmp_path)
     (content / "uppfoljning" / "2025-08" / "2025-08-uppdrag-okad-egen-forsorjning.yaml").unlink()
     assert main(["validate", "--content", str(content), "--period", "2025-08"]) == 1
     out = capsys.readouterr().out
@@ -108,8 +118,7 @@ def test_missing_follow_up_fails_the_gate_at_the_item(tmp_path, capsys):
 
 def test_a_new_status_needs_only_configuration(tmp_path, capsys):
     """Add "Pausad" to the model; validation, prose and definitions follow without Python changes."""
-    content = tmp_path / "content"
-    shutil.copytree(CONTENT, content)
+    content = _copy_of_example(tmp_path)
     model_path = content / "config" / "model.yaml"
     model = model_path.read_text(encoding="utf-8")
     pausad = ("    - id: pausad\n      label: Pausad\n      description: Arbetet vilar i väntan på ett beslut.\n"

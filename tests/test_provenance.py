@@ -27,15 +27,18 @@ def _git(repo: Path, *args: str) -> str:
 
 
 def _repository(where: Path) -> Path:
-    """A fresh repository holding the project as it is now, committed at a fixed date."""
+    """A fresh repository holding the project as it is now, committed at a fixed date on top
+    of the project's history (the example's revision table compares with an earlier commit)."""
     where.mkdir(parents=True)
+    _git(where, "init", "--quiet", "--initial-branch=main")
+    _git(where, "fetch", "--quiet", str(ROOT), "HEAD")
+    _git(where, "reset", "--quiet", "--soft", "FETCH_HEAD")
     for name in PROJECT:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, where / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, where / name)
-    _git(where, "init", "--quiet", "--initial-branch=main")
     _git(where, "add", ".")
     _git(where, "commit", "--quiet", "-m", "Verksamhetsplan 2025")
     return where
