@@ -416,15 +416,19 @@ def missing_years(sources: list[SourceFile]) -> list[Diagnostic]:
         kinds[source.data["type"]].append(source)
     if not any("kolada_municipality" in s.data for s in kinds["organisation"]):
         return []
-    gaps: dict[str, dict] = {}
+    tables = defaultdict(list)  # goal id -> its indicators
+    for indicator in kinds["indicator"]:
+        for goal in indicator.data["parents"]:
+            tables[goal].append(indicator)
+    gaps: dict[str, tuple[SourceFile, dict[int, list[str]]]] = {}  # path -> (indicator, year -> document ids)
     for document in kinds["document"]:
         for goal in (g for block in document.data["contents"] for g in block.get("goals", [])):
-            table = [s for s in kinds["indicator"] if goal in s.data["parents"]]
-            years = document.data.get("indicator_years") or sorted({y for s in table for y in _years_with_values(s)})
+            table = tables[goal]
+            years = document.data.get("indicator_years") or {y for s in table for y in _years_with_values(s)}
             for source in (s for s in table if "kolada" in s.data):
-                for year in sorted(set(years) - _years_with_values(source)):
-                    gaps.setdefault(source.path, {"source": source, "years": {}})["years"].setdefault(year, []).append(document.data["id"])
-    return [_gap_warning(gap["source"], gap["years"]) for gap in gaps.values()]
+                for year in set(years) - _years_with_values(source):
+                    gaps.setdefault(source.path, (source, defaultdict(list)))[1][year].append(document.data["id"])
+    return [_gap_warning(source, years) for source, years in gaps.values()]
 
 
 def _years_with_values(source: SourceFile) -> set[int]:

@@ -324,6 +324,16 @@ def test_a_partial_failure_leaves_every_file_untouched(content):
     assert not (content / "kolada").exists()
 
 
+def test_a_byte_order_mark_and_windows_line_ends_are_kept(content):
+    indicator = content / "indikatorer" / "ind-1.yaml"
+    indicator.write_bytes(b"\xef\xbb\xbf" + INDICATOR.replace("\n", "\r\n").encode("utf-8"))
+    result = checked(content)
+    kolada.import_and_update(result.loaded.files, content, result.schemas, KOLADA / "varden.csv")
+    expected = INDICATOR.replace("values:\n", 'values:\n  - {period: "2021", total: 2.4, women: 2.6, men: 2.2}\n').replace(
+        "total: 2.0,", "total: 2.1,")
+    assert indicator.read_bytes() == b"\xef\xbb\xbf" + expected.replace("\n", "\r\n").encode("utf-8")
+
+
 def test_an_edit_that_would_change_other_data_is_refused(content, monkeypatch):
     monkeypatch.setattr(kolada, "set_values", lambda text, updates: text.replace("oka", "minska"))
     before = snapshot(content)
