@@ -111,7 +111,44 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("-o", "--output", type=Path, default=None, metavar="FIL",
                          help="skriv rapporten till FIL (standard: terminalen för text och md, annars andringar-FRÅN-TILL.FORMAT)")
     _add_content_options(compare, templates=True)
+    _add_kolada(commands)
     return parser
+
+
+def _add_kolada(commands) -> None:
+    from .kolada import parse_years
+
+    kolada = commands.add_parser("kolada", help="hämta eller importera indikatorvärden från Kolada",
+                                 description="Uppdaterar värdena i de indikatorer som har ett Kolada-id (kolada: {kpi: ...}) "
+                                             "för kommunen i organisationsfilen (kolada_municipality). Bara värderaderna "
+                                             "ändras; allt annat i filerna lämnas som det var. Vid fel ändras ingen fil.")
+    steps = kolada.add_subparsers(dest="kolada_command", title="kommandon", metavar="KOMMANDO",
+                                  parser_class=SwedishParser, required=True)
+    fetch = steps.add_parser("hämta", help="hämta värdena från Koladas öppna API och spara svaret i content/kolada/",
+                             description="Hämtar värdena från Koladas API (version 3), sparar svaren med adress och "
+                                         "hämtningsdatum i content/kolada/ och skriver in värdena i indikatorfilerna.")
+    fetch.add_argument("--år", dest="years", type=parse_years, default=None, metavar="ÅR",
+                       help="åren att hämta, till exempel 2020-2024, 2023 eller 2021,2023 (standard: de fem senaste hela åren)")
+    import_ = steps.add_parser("importera", help="läs värdena från en fil som sparats tidigare (JSON eller CSV)",
+                               description="Skriver in värdena från ett sparat Kolada-svar (JSON, till exempel en fil i "
+                                           "content/kolada/) eller en CSV-fil med kolumnerna kpi, municipality, period, "
+                                           "gender och value (eller nyckeltal, kommun, år, kön och värde). Kräver inget nätverk.")
+    import_.add_argument("file", type=Path, metavar="FIL", help="filen att läsa (.json eller .csv)")
+    for step in (fetch, import_):
+        step.add_argument("--kpi", action="append", type=_kpis, default=None, metavar="ID",
+                          help="bara dessa nyckeltal, till exempel N31816; kan anges flera gånger eller kommaseparerat "
+                               "(standard: alla som en indikator har)")
+        _add_content_options(step)
+
+
+def _kpis(text: str) -> list[str]:
+    from .kolada import KPI_PATTERN
+
+    ids = [part.strip() for part in text.split(",") if part.strip()]
+    wrong = [kpi for kpi in ids if not KPI_PATTERN.fullmatch(kpi)]
+    if wrong or not ids:
+        raise argparse.ArgumentTypeError(f"ogiltigt Kolada-id: {', '.join(wrong) or text}; skriv till exempel N31816")
+    return ids
 
 
 def _formats(text: str) -> set[str]:
@@ -252,4 +289,26 @@ def _diff(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": _validate, "build": _build, "verify": _verify, "diff": _diff}
+def _kolada(args) -> int:
+    from . import kolada
+
+    project = _project(args)
+    result = pipeline.check(project.content, project.schemas)
+    if result.errors:
+        print(format_diagnostics(result.errors, "text"))
+        print(f"{result.summary()} Rätta felen först; ingen fil ändrades.", file=sys.stderr)
+        return EXIT_CONTENT
+    kpis = [kpi for group in args.kpi for kpi in group] if args.kpi else None
+    try:
+        if args.kolada_command == "hämta":
+            report = kolada.fetch_and_update(result.loaded.files, project.content, result.schemas, kpis=kpis, years=args.years)
+        else:
+            report = kolada.import_and_update(result.loaded.files, project.content, result.schemas, args.file, kpis=kpis)
+    except kolada.KoladaError as error:
+        print(f"fel: {error}. Ingen fil ändrades.", file=sys.stderr)
+        return error.exit_code
+    print("\n".join(report), file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS = {"validate": _validate, "build": _build, "verify": _verify, "diff": _diff, "kolada": _kolada}

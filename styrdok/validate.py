@@ -14,6 +14,7 @@ from typing import Protocol
 
 from . import markup
 from .diagnostics import Diagnostic
+from .kolada import missing_years
 from .load import LoadedContent, SourceFile, locate, node_at
 from .model import vocabulary_for
 from .schema import SchemaSet, describe_path, suggest, values_at
@@ -76,6 +77,7 @@ class Validator:
         self._check_orphans()
         self._check_unused_sections()
         self._check_documents()
+        self.diagnostics += missing_years(valid)
         if period:
             self._check_period_complete(period)
         return sorted(set(self.diagnostics))
