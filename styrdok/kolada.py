@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
+import codecs
 import io
 import json
 import os
@@ -351,8 +351,7 @@ def _plan_indicator(result: Plan, source: SourceFile, content: Path, periods: di
                if values and any(current.get(year, {}).get(p) != v for p, v in values.items())}
     if not updates:
         return
-    text = set_values(source.text, updates)
-    raw = (b"\xef\xbb\xbf" if _had_bom(source) else b"") + text.encode("utf-8")
+    raw = _in_file_style(set_values(source.text, updates), (content.parent / source.path).read_bytes())
     _check_edit(source, raw, updates, schemas)
     result.files[content.parent / source.path] = raw
     added = [year for year in sorted(updates, key=period_order) if year not in current]
@@ -361,8 +360,13 @@ def _plan_indicator(result: Plan, source: SourceFile, content: Path, periods: di
     result.report.append(f"{source.path}: {' och '.join(words)}.")
 
 
-def _had_bom(source: SourceFile) -> bool:
-    return hashlib.sha256(source.text.encode("utf-8")).hexdigest() != source.sha256
+def _in_file_style(text: str, original: bytes) -> bytes:
+    """The edited text (read with "\\n" line ends and no byte-order mark) as bytes in the
+    original file's style: its byte-order mark and its line ends kept."""
+    bom = codecs.BOM_UTF8 if original.startswith(codecs.BOM_UTF8) else b""
+    if b"\r\n" in original:
+        text = text.replace("\n", "\r\n")
+    return bom + text.encode("utf-8")
 
 
 def _check_edit(source: SourceFile, raw: bytes, updates: dict, schemas) -> None:
