@@ -62,7 +62,7 @@ def _add_content_options(parser: argparse.ArgumentParser, templates: bool = Fals
 
 def build_parser() -> argparse.ArgumentParser:
     parser = SwedishParser(
-        prog="build.py",
+        prog="styrdok" if Path(sys.argv[0]).name in ("styrdok", "__main__.py") else "build.py",
         description="styrdok: styrdokument som kod. Utan kommando valideras innehållet och alla dokument byggs.",
     )
     commands = parser.add_subparsers(dest="command", title="kommandon", metavar="KOMMANDO", parser_class=SwedishParser)

@@ -15,7 +15,15 @@ from .load import LoadedContent, load_content
 from .schema import SchemaSet
 from .validate import validate
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+def _package_root() -> Path:
+    """Where styrdok's own schemas/ and templates/ are: inside the package when it is
+    installed (pyproject.toml puts them there), else in the checkout around it."""
+    package = Path(__file__).resolve().parent
+    return package if (package / "schemas").is_dir() else package.parent
+
+
+PACKAGE_ROOT = _package_root()
 
 
 class SetupError(Exception):
