@@ -154,11 +154,14 @@ def _build(args) -> int:
     from . import publish  # rendering and export libraries load only when building
 
     project = _project(args, output=args.output)
+    failures = []
     try:
-        with progress_bar() as advance:
+        with progress_bar() as progress:
             artifacts = publish.build(project.content, project.output, documents=args.documents, formats=args.format,
                                        schemas=project.schemas, templates=project.templates, branding=project.branding,
-                                       inputs=project.inputs(), progress=advance)
+                                       inputs=project.inputs(), progress=progress)
+    except publish.IncompleteBuild as incomplete:
+        artifacts, failures = incomplete.artifacts, incomplete.failures
     except publish.ContentInvalid as invalid:
         print(format_diagnostics(invalid.result.diagnostics, "text"))
         print(f"{invalid.result.summary()} Inget byggdes; tidigare utdata är orörd.", file=sys.stderr)
@@ -168,7 +171,9 @@ def _build(args) -> int:
         return EXIT_CONTENT
     documents = len({artifact.document for artifact in artifacts})
     print(f"Byggde {len(artifacts)} filer för {documents} dokument i {project.output}/ (se manifest.json).", file=sys.stderr)
-    return EXIT_OK
+    for failure in failures:
+        print(f"fel: {failure}", file=sys.stderr)
+    return EXIT_CONTENT if failures else EXIT_OK
 
 
 def _verify(args) -> int:

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import history
 from .diagnostics import Diagnostic, promote_warnings
 from .load import LoadedContent, load_content
 from .schema import SchemaSet
@@ -71,7 +72,7 @@ def check(content: Path, schemas: Path | None = None, *, strict: bool = False, p
         raise SetupError(f"innehållskatalogen {content} finns inte")
     schema_set = load_schemas(schema_dir_for(content, schemas))
     loaded = load_content(content)
-    diagnostics = validate(loaded, schema_set, period=period)
+    diagnostics = validate(loaded, schema_set, period=period) + history.check(loaded)
     if strict:
         diagnostics = promote_warnings(diagnostics)
     return CheckResult(loaded, schema_set, diagnostics)
