@@ -72,8 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
                                             "Alla fel rapporteras i en körning som fil:rad:kolumn: meddelande.")
     _add_content_options(check)
     check.add_argument("--strict", action="store_true", help="behandla varningar som fel")
-    check.add_argument("--format", choices=("text", "json", "github"), default="text",
-                       help="utdataformat: text (standard), json eller github (annoteringar i GitHub Actions)")
+    check.add_argument("--format", choices=("text", "json", "github", "gitlab"), default="text",
+                       help="utdataformat: text (standard), json, github (annoteringar i GitHub Actions) eller gitlab "
+                            "(kodkvalitetsrapport för GitLab)")
+    check.add_argument("--only-files", nargs="+", type=Path, metavar="FIL",
+                       help="visa bara fel i de här filerna, till exempel de ändrade filerna i en incheckning; allt "
+                            "innehåll kontrolleras ändå")
     check.add_argument("--period", metavar="ÅÅÅÅ-MM",
                        help="kräv en uppföljning för perioden av varje uppdrag, åtgärd och mål")
 
@@ -144,10 +148,24 @@ def _project(args, output: Path | None = None):
 def _validate(args) -> int:
     project = _project(args)
     result = pipeline.check(project.content, project.schemas, strict=args.strict, period=args.period)
-    if result.diagnostics or args.format == "json":
-        print(format_diagnostics(result.diagnostics, args.format))
-    print(result.summary(), file=sys.stderr)
-    return EXIT_CONTENT if result.errors else EXIT_OK
+    diagnostics, summary = result.diagnostics, result.summary()
+    if args.only_files is not None:
+        diagnostics = _in_files(diagnostics, args.only_files, project.content)
+        errors = sum(d.severity == "error" for d in diagnostics)
+        named = "den angivna filen" if len(args.only_files) == 1 else f"de {len(args.only_files)} angivna filerna"
+        summary = f"{errors} fel och {len(diagnostics) - errors} varningar i {named}. Hela innehållet: {summary}"
+    if diagnostics or args.format in ("json", "gitlab"):
+        print(format_diagnostics(diagnostics, args.format))
+    print(summary, file=sys.stderr)
+    return EXIT_CONTENT if any(d.severity == "error" for d in diagnostics) else EXIT_OK
+
+
+def _in_files(diagnostics, files: list[Path], content: Path):
+    """The diagnostics about ``files``. Diagnostics name a content file as the content
+    directory's name and the path below it, so that is resolved against its parent."""
+    wanted = {file.resolve() for file in files}
+    base = content.resolve().parent
+    return [d for d in diagnostics if (base / d.path).resolve() in wanted]
 
 
 def _build(args) -> int:
