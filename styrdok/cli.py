@@ -112,6 +112,18 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("-o", "--output", type=Path, default=None, metavar="FIL",
                          help="skriv rapporten till FIL (standard: terminalen för text och md, annars andringar-FRÅN-TILL.FORMAT)")
     _add_content_options(compare, templates=True)
+
+    site = commands.add_parser("site", help="lägg de byggda dokumenten för en period på den publicerade webbplatsen",
+                               description="Kopierar det senaste bygget (filerna i manifest.json och manifestet) till "
+                                           "WEBBPLATS/PERIOD/ med en tillgänglig sida som länkar varje dokument som "
+                                           "webbsida, PDF och Word, och skriver om webbplatsens startsida med alla "
+                                           "perioder. Tidigare perioder lämnas orörda.")
+    site.add_argument("period", metavar="PERIOD", help="periodens namn, oftast taggen, till exempel 2025-08")
+    site.add_argument("--site", type=Path, default=Path("public"), metavar="KATALOG",
+                      help="webbplatsens katalog (standard: public)")
+    site.add_argument("--output", type=Path, default=None, metavar="KATALOG",
+                      help="bygget som publiceras (standard: projektfilens, annars output)")
+    _add_content_options(site, templates=True)
     return parser
 
 
@@ -238,4 +250,22 @@ def _diff(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": _validate, "build": _build, "verify": _verify, "diff": _diff}
+def _site(args) -> int:
+    from .model import build_model
+    from .site import publish_period
+
+    project = _project(args, output=args.output)
+    result = pipeline.check(project.content, project.schemas)
+    if result.errors:
+        print(format_diagnostics(result.errors, "text"))
+        print(f"{result.summary()} Inget publicerades.", file=sys.stderr)
+        return EXIT_CONTENT
+    content = build_model(result.loaded)
+    titles = {document.id: document.title for document in content.documents}
+    organisation = project.branding.municipality or content.organisation.municipality
+    target = publish_period(project.output, args.site, args.period, titles, organisation, project.templates)
+    print(f"Publicerade {args.period} i {target}/ och uppdaterade {args.site / 'index.html'}.", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS = {"validate": _validate, "build": _build, "verify": _verify, "diff": _diff, "site": _site}
