@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from gitrepos import git, project_repo
+
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
 PACKAGED = ["pyproject.toml", "requirements.txt", "README.md", "styrdok", "templates", "schemas"]
@@ -72,3 +74,15 @@ def test_the_installed_command_validates_and_builds_elsewhere(installed, tmp_pat
     assert (tmp_path / "ut" / "plan.md").is_file() and (tmp_path / "ut" / "manifest.json").is_file()
     usage = subprocess.run([installed, "--help"], capture_output=True, text=True)
     assert usage.stdout.startswith("användning: styrdok")
+
+
+def test_an_auditor_verifies_a_file_of_a_repository_without_styrdok_in_it(installed, tmp_path):
+    """The hint on the published site: `styrdok verify FILE --ref TAG` in the municipality's repository."""
+    repo = project_repo(tmp_path / "kommun", names=(), content=MINIMAL)
+    git(repo, "tag", "2025-04")
+    build = subprocess.run([installed, "build", "--format", "md"], cwd=repo, capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    shutil.copy(repo / "output" / "plan.md", tmp_path / "plan.md")  # as downloaded from the site
+    run = subprocess.run([installed, "verify", str(tmp_path / "plan.md"), "--ref", "2025-04"], cwd=repo,
+                         capture_output=True, text=True)
+    assert run.returncode == 0 and "plan.md är byte för byte identisk med bygget av 2025-04" in run.stdout, run.stderr
