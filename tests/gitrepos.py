@@ -10,7 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = ("build.py", "styrdok", "schemas", "templates", "content")
 ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@ekbacka.se", "GIT_COMMITTER_NAME": "Test",
-       "GIT_COMMITTER_EMAIL": "test@ekbacka.se", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+       "GIT_COMMITTER_EMAIL": "test@ekbacka.se", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+       "GIT_AUTHOR_DATE": "2025-09-16T10:00:00+02:00", "GIT_COMMITTER_DATE": "2025-09-16T10:00:00+02:00"}
 
 
 def git(repo: Path, *args: str) -> str:
@@ -19,9 +20,12 @@ def git(repo: Path, *args: str) -> str:
     return run.stdout.strip()
 
 
-def project_repo(where: Path, names: tuple[str, ...] = PROJECT) -> Path:
-    """A new repository holding a copy of the project's ``names``, committed once on main."""
+def project_repo(where: Path, names: tuple[str, ...] = PROJECT, content: Path | None = None) -> Path:
+    """A new repository holding a copy of the project's ``names`` (and ``content`` as its
+    content directory, if given), committed once on main."""
     where.mkdir(parents=True)
+    if content:
+        shutil.copytree(content, where / "content")
     for name in names:
         source = ROOT / name
         if source.is_dir():
