@@ -36,8 +36,8 @@ class LiveProgress:
         self.bar.update(self.task, total=total)
 
     def done(self, title: str, stem: str, seconds: float) -> None:
+        self.bar.update(self.task, advance=1, description=f"senast klar: {title}")
         self.bar.console.print(f"Klar: {title} ({seconds_sv(seconds)})", markup=False, highlight=False)
-        self.bar.update(self.task, advance=1, description=f"Bygger dokument, senast klar: {title}")
 
 
 def seconds_sv(seconds: float) -> str:
@@ -50,11 +50,14 @@ def progress_bar(console=None):
     terminal, plain lines otherwise."""
     from rich.console import Console  # only builds show progress
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.table import Column
 
     console = console or Console(stderr=True)
     if not console.is_terminal:
         yield PlainProgress(console.file)
         return
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
+    # On a narrow terminal the title is what gets cut, never the count.
+    columns = (SpinnerColumn(), MofNCompleteColumn(), BarColumn(bar_width=20), TimeElapsedColumn(),
+               TextColumn("{task.description}", table_column=Column(ratio=1, no_wrap=True, overflow="ellipsis")))
+    with Progress(*columns, console=console, transient=True, expand=True) as bar:
         yield LiveProgress(bar)
