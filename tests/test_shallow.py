@@ -67,6 +67,9 @@ def test_a_shallow_clone_builds_every_document_but_the_one_needing_history(origi
     manifest = _published(clone / "output")
     assert {entry["document"] for entry in manifest["artifacts"]} == _documents(clone) - {DOCUMENT}
 
+    diff = _styrdok(clone, "diff", "HEAD~1", "HEAD")
+    assert diff.returncode == 2 and "grund klon" in diff.stderr and "git fetch --unshallow" in diff.stderr, diff.stderr
+
     git(clone, "fetch", "--quiet", "--unshallow")  # the fix the message names
     run = _styrdok(clone, "build", DOCUMENT, "--format", "md")
     assert run.returncode == 0, run.stderr
