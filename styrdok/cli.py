@@ -65,7 +65,7 @@ def _add_content_options(parser: argparse.ArgumentParser, templates: bool = Fals
 
 def build_parser() -> argparse.ArgumentParser:
     parser = SwedishParser(
-        prog="build.py",
+        prog="styrdok" if Path(sys.argv[0]).name in ("styrdok", "__main__.py") else "build.py",
         description="styrdok: styrdokument som kod. Utan kommando valideras innehållet och alla dokument byggs.",
     )
     commands = parser.add_subparsers(dest="command", title="kommandon", metavar="KOMMANDO", parser_class=SwedishParser)
@@ -75,8 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
                                             "Alla fel rapporteras i en körning som fil:rad:kolumn: meddelande.")
     _add_content_options(check)
     check.add_argument("--strict", action="store_true", help="behandla varningar som fel")
-    check.add_argument("--format", choices=("text", "json", "github"), default="text",
-                       help="utdataformat: text (standard), json eller github (annoteringar i GitHub Actions)")
+    check.add_argument("--format", choices=("text", "json", "github", "gitlab"), default="text",
+                       help="utdataformat: text (standard), json, github (annoteringar i GitHub Actions) eller gitlab "
+                            "(kodkvalitetsrapport för GitLab)")
+    check.add_argument("--only-files", nargs="+", type=Path, metavar="FIL",
+                       help="visa bara fel i de här filerna, till exempel de ändrade filerna i en incheckning; allt "
+                            "innehåll kontrolleras ändå")
     check.add_argument("--period", type=_period, metavar="ÅÅÅÅ-MM",
                        help="kräv en uppföljning för perioden av varje uppdrag, åtgärd och mål")
 
@@ -111,6 +115,18 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("-o", "--output", type=Path, default=None, metavar="FIL",
                          help="skriv rapporten till FIL (standard: terminalen för text och md, annars andringar-FRÅN-TILL.FORMAT)")
     _add_content_options(compare, templates=True)
+
+    site = commands.add_parser("site", help="lägg de byggda dokumenten för en period på den publicerade webbplatsen",
+                               description="Kopierar det senaste bygget (filerna i manifest.json och manifestet) till "
+                                           "WEBBPLATS/PERIOD/ med en tillgänglig sida som länkar varje dokument som "
+                                           "webbsida, PDF och Word, och skriver om webbplatsens startsida med alla "
+                                           "perioder. Tidigare perioder lämnas orörda.")
+    site.add_argument("period", metavar="PERIOD", help="periodens namn, oftast taggen, till exempel 2025-08")
+    site.add_argument("--site", type=Path, default=Path("public"), metavar="KATALOG",
+                      help="webbplatsens katalog (standard: public)")
+    site.add_argument("--output", type=Path, default=None, metavar="KATALOG",
+                      help="bygget som publiceras (standard: projektfilens, annars output)")
+    _add_content_options(site, templates=True)
     _add_kolada(commands)
     return parser
 
@@ -212,10 +228,24 @@ def _validate(args) -> int:
     project = _project(args)
     result = pipeline.check(project.content, project.schemas, strict=args.strict, period=args.period,
                             templates=project.templates)
-    if result.diagnostics or args.format == "json":
-        print(format_diagnostics(result.diagnostics, args.format))
-    print(result.summary(), file=sys.stderr)
-    return EXIT_CONTENT if result.errors else EXIT_OK
+    diagnostics, summary = result.diagnostics, result.summary()
+    if args.only_files is not None:
+        diagnostics = _in_files(diagnostics, args.only_files, project.content)
+        errors = sum(d.severity == "error" for d in diagnostics)
+        named = "den angivna filen" if len(args.only_files) == 1 else f"de {len(args.only_files)} angivna filerna"
+        summary = f"{errors} fel och {len(diagnostics) - errors} varningar i {named}. Hela innehållet: {summary}"
+    if diagnostics or args.format in ("json", "gitlab"):
+        print(format_diagnostics(diagnostics, args.format))
+    print(summary, file=sys.stderr)
+    return EXIT_CONTENT if any(d.severity == "error" for d in diagnostics) else EXIT_OK
+
+
+def _in_files(diagnostics, files: list[Path], content: Path):
+    """The diagnostics about ``files``. Diagnostics name a content file as the content
+    directory's name and the path below it, so that is resolved against its parent."""
+    wanted = {file.resolve() for file in files}
+    base = content.resolve().parent
+    return [d for d in diagnostics if (base / d.path).resolve() in wanted]
 
 
 def _build(args) -> int:
@@ -225,11 +255,14 @@ def _build(args) -> int:
     problem = _output_directory_problem(project.output)
     if problem:
         raise pipeline.SetupError(problem)
+    failures = []
     try:
-        with progress_bar() as advance:
+        with progress_bar() as progress:
             artifacts = publish.build(project.content, project.output, documents=args.documents, formats=args.format,
                                        schemas=project.schemas, templates=project.templates, branding=project.branding,
-                                       inputs=project.inputs(), progress=advance)
+                                       inputs=project.inputs(), progress=progress)
+    except publish.IncompleteBuild as incomplete:
+        artifacts, failures = incomplete.artifacts, incomplete.failures
     except publish.ContentInvalid as invalid:
         print(format_diagnostics(invalid.result.diagnostics, "text"))
         print(f"{invalid.result.summary()} Inget byggdes; tidigare utdata är orörd.", file=sys.stderr)
@@ -239,7 +272,9 @@ def _build(args) -> int:
         return EXIT_CONTENT
     documents = len({artifact.document for artifact in artifacts})
     print(f"Byggde {len(artifacts)} filer för {documents} dokument i {project.output}/ (se manifest.json).", file=sys.stderr)
-    return EXIT_OK
+    for failure in failures:
+        print(f"fel: {failure}", file=sys.stderr)
+    return EXIT_CONTENT if failures else EXIT_OK
 
 
 def _verify(args) -> int:
@@ -311,4 +346,23 @@ def _kolada(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": _validate, "build": _build, "verify": _verify, "diff": _diff, "kolada": _kolada}
+
+def _site(args) -> int:
+    from .model import build_model
+    from .site import publish_period
+
+    project = _project(args, output=args.output)
+    result = pipeline.check(project.content, project.schemas)
+    if result.errors:
+        print(format_diagnostics(result.errors, "text"))
+        print(f"{result.summary()} Inget publicerades.", file=sys.stderr)
+        return EXIT_CONTENT
+    content = build_model(result.loaded)
+    titles = {document.id: document.title for document in content.documents}
+    organisation = project.branding.municipality or content.organisation.municipality
+    target = publish_period(project.output, args.site, args.period, titles, organisation, project.templates)
+    print(f"Publicerade {args.period} i {target}/ och uppdaterade {args.site / 'index.html'}.", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS = {"validate": _validate, "build": _build, "verify": _verify, "diff": _diff, "site": _site, "kolada": _kolada}

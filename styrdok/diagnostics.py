@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 from dataclasses import asdict, dataclass
 
@@ -51,13 +52,29 @@ class ContentError(Exception):
 
 
 def format_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> str:
-    """Render sorted diagnostics as text, JSON or GitHub annotations."""
+    """Render sorted diagnostics as text, JSON, GitHub annotations or a GitLab Code Quality report."""
     ordered = sorted(diagnostics)
     if fmt == "json":
         return json.dumps([asdict(d) for d in ordered], ensure_ascii=False, indent=2)
+    if fmt == "gitlab":
+        return json.dumps(code_quality(ordered), ensure_ascii=False, indent=2)
     if fmt == "github":
         return "\n".join(d.github() for d in ordered)
     return "\n".join(d.text() for d in ordered)
+
+
+def code_quality(diagnostics: list[Diagnostic]) -> list[dict]:
+    """GitLab's Code Quality report. The fingerprint hashes file and message, not the line,
+    so a finding keeps it when lines above it move; repeats in a file are numbered."""
+    seen: dict[tuple[str, str], int] = {}
+    issues = []
+    for d in diagnostics:
+        repeat = seen[d.path, d.message] = seen.get((d.path, d.message), -1) + 1
+        fingerprint = hashlib.sha256(f"{d.path}\0{d.message}\0{repeat}".encode("utf-8")).hexdigest()
+        issues.append({"description": d.message, "check_name": "styrdok-validate", "fingerprint": fingerprint,
+                       "severity": "minor" if d.severity == "warning" else "major",
+                       "location": {"path": d.path, "lines": {"begin": d.line}}})
+    return issues
 
 
 def promote_warnings(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

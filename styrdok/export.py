@@ -20,8 +20,9 @@ from pathlib import Path
 import typst
 
 from .branding import BrandingError, Presentation
+from .pipeline import PACKAGE_ROOT
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pandoc"
+TEMPLATES = PACKAGE_ROOT / "templates" / "pandoc"
 FORMATS = frozenset({"md", "docx", "pdf", "html"})
 PDF_STANDARDS = ["a-2a", "ua-1"]
 

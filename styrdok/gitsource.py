@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from .diagnostics import ContentError, Diagnostic
 from .git import GitError, run_git
+from .history import REASONS, history_gap
 from .load import SUFFIXES, LoadedContent, SourceFile, load_bytes
 from .pipeline import SetupError, load_schemas, schema_dir_for
 from .schema import SchemaSet
@@ -83,7 +84,8 @@ def resolve(repo: Path, ref: str) -> str:
     except GitError:
         commit = ""
     if not commit:
-        raise SetupError(f'"{ref}" är ingen känd version (tagg, commit eller gren) i {repo}')
+        why = f"; {REASONS['shallow']}" if history_gap(repo, ref) == "shallow" else ""
+        raise SetupError(f'"{ref}" är ingen känd version (tagg, commit eller gren) i {repo}{why}')
     return commit
 
 

@@ -9,12 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import history
 from .diagnostics import Diagnostic, os_reason, promote_warnings
 from .load import LoadedContent, load_content
 from .schema import SchemaInvalid, SchemaSet
 from .validate import validate
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+def _package_root() -> Path:
+    """Where styrdok's own schemas/ and templates/ are: inside the package when it is
+    installed (pyproject.toml puts them there), else in the checkout around it."""
+    package = Path(__file__).resolve().parent
+    return package if (package / "schemas").is_dir() else package.parent
+
+
+PACKAGE_ROOT = _package_root()
 
 
 class SetupError(Exception):
@@ -27,7 +36,7 @@ class Workspace:
     def __init__(self, content: Path, templates: list[Path], named: dict[str, str] | None = None):
         self.content, self.templates = content, templates
         self.named = named or {}  # kind -> template file, as the project file names them
-        self._versions: dict[str, str | None] = {}
+        self._gaps: dict[str, str | None] = {}
 
     def kinds(self) -> list[str]:
         """Document kinds: every template <kind>.md.j2 that is not a part (_name), and every
@@ -37,26 +46,11 @@ class Workspace:
         return sorted({name[:-len(suffix)] for name in found if not name.startswith("_")}
                       | {kind for kind, template in self.named.items() if template in found})
 
-    def version_problem(self, ref: str) -> str | None:
-        """Why the git version ``ref`` cannot be read, or None; asked of git once per ref."""
-        if ref not in self._versions:
-            self._versions[ref] = self._version_problem(ref)
-        return self._versions[ref]
-
-    def _version_problem(self, ref: str) -> str | None:
-        from . import gitsource
-
-        try:
-            repo = gitsource.repo_root(self.content)
-        except SetupError:
-            return f'versionen "{ref}" kan inte hämtas: innehållet ligger inte i något git-arkiv'
-        try:
-            gitsource.resolve(repo, ref)
-        except SetupError:
-            shallow = gitsource.git(repo, "rev-parse", "--is-shallow-repository").strip() == b"true"
-            hint = "; arkivet saknar den äldre historiken (hämta den med git fetch --unshallow)" if shallow else ""
-            return f'versionen "{ref}" finns inte i git-arkivet: ingen tagg, commit eller gren heter så{hint}'
-        return None
+    def history_gap(self, ref: str) -> str | None:
+        """``history.history_gap`` of ``ref``, asked of git once per ref."""
+        if ref not in self._gaps:
+            self._gaps[ref] = history.history_gap(self.content, ref)
+        return self._gaps[ref]
 
 
 @dataclass

@@ -19,7 +19,7 @@ from .load import LoadedContent
 
 @dataclass(frozen=True)
 class Provenance:
-    commit: str | None  # full commit id, None outside git
+    commit: str | None  # full commit id, None outside git (an archive): "unknown" in the line
     commit_date: str | None  # ISO 8601, UTC
     content_sha256: str  # over every content file's path and bytes
     timestamp: int  # SOURCE_DATE_EPOCH for pandoc and typst
@@ -29,7 +29,7 @@ class Provenance:
         """The short Swedish line printed in footers."""
         digest = f"innehåll sha256:{self.content_sha256[:12]}"
         if not self.commit:
-            return f"Byggd utanför git, {digest}"
+            return f"Commit okänd (byggd utanför git, till exempel ur en ZIP-fil), {digest}"
         suffix = " med ändringar som inte är incheckade" if self.modified else ""
         return f"Commit {self.commit[:12]} ({self.commit_date[:10]}){suffix}, {digest}"
 

@@ -7,13 +7,14 @@ file and its sha256.
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .branding import Presentation
 from .export import FORMATS, ExportError, export
-from . import gitsource
+from . import gitsource, history
 from .model import Content, Document, build_model
 from .outputdir import OutputDir, PublishError, sha256_of
 from .pipeline import CheckResult, SetupError, check
@@ -43,8 +44,10 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     """Phases load → validate → model → render → export, for the chosen documents.
 
     ``templates`` and ``branding`` come from the project (default: styrdok's own);
-    ``inputs`` are further files the build reads, for the provenance. A failed build
-    leaves the last good output untouched. Raises ``ContentInvalid`` or ``BuildError``.
+    ``inputs`` are further files the build reads, for the provenance; ``progress`` (see
+    ``styrdok.progress``) hears of each finished file. A failed build leaves the last good
+    output untouched. Raises ``ContentInvalid`` or ``BuildError``, or ``IncompleteBuild``
+    after publishing the others when some documents need history this copy lacks.
     """
     templates, branding = templates or Templates(), branding or default_branding()
     result = check(content, schemas, templates=templates)
@@ -61,17 +64,26 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     formats = formats or set(FORMATS)
     target = OutputDir(output)
     try:
-        revisions = {doc.id: _revision_tables(doc, model, content, templates) for doc in chosen}
+        revisions, missing = {}, []
+        for doc in chosen:
+            try:
+                revisions[doc.id] = _revision_tables(doc, model, content, templates)
+            except history.HistoryMissing as gap:
+                missing.append(gap)
+        built = [doc for doc in chosen if doc.id in revisions]
+        jobs = [job for job in jobs if job[0].id in revisions]
         markdown = {stem: renderer.render(doc, template, revisions[doc.id]) for doc, template, stem in jobs}
         with target.locked():
             staging = target.staging()
             artifacts = _export_all(jobs, markdown, staging, formats, timestamp, looks, progress)
             target.switch(staging, [artifact.entry() for artifact in artifacts], origin.as_dict(),
-                          keep=_kept(model.documents, chosen, formats))
+                          keep=_kept(model.documents, built, formats))
     except (RenderError, ExportError, PublishError) as error:
         raise BuildError(str(error)) from None
     for artifact in artifacts:
         artifact.path = target.path / artifact.path.name
+    if missing:
+        raise IncompleteBuild(artifacts, missing)
     return artifacts
 
 
@@ -85,6 +97,14 @@ class ContentInvalid(Exception):
 
 class BuildError(Exception):
     """Rendering or export failed (Swedish message); the old output is kept."""
+
+
+class IncompleteBuild(Exception):
+    """Every document was published except those whose history is missing (``failures``)."""
+
+    def __init__(self, artifacts: list[Artifact], failures: list[history.HistoryMissing]):
+        super().__init__(f"{len(failures)} dokument byggdes inte")
+        self.artifacts, self.failures = artifacts, failures
 
 
 def _choose(available: list[Document], wanted: list[str] | None) -> list[Document]:
@@ -101,6 +121,7 @@ def _revision_tables(document: Document, model: Content, content: Path, template
     """For each ``revisions`` block: the plan at that earlier git version, compared with now."""
     tables = {}
     for block in (b["revisions"] for b in document.contents if "revisions" in b):
+        history.require(document.id, content, block["since"])
         repo = gitsource.repo_root(content)
         try:
             earlier = gitsource.load_version(repo, block["since"], gitsource.relative_path(repo, content))
@@ -142,11 +163,15 @@ def _export_all(jobs, markdown, staging, formats, timestamp, looks, progress) ->
     """Export every rendered Markdown text; two at a time, since pandoc and typst run apart."""
     def one(job):
         document, _template, stem = job
+        started = time.perf_counter()
         paths = export(markdown[stem], staging, stem, formats, timestamp=timestamp, presentation=looks[document.id])
         if progress:
-            progress(stem)
+            title = document.title if stem == document.id else f"Tjänsteskrivelse: {document.title}"
+            progress.done(title, stem, time.perf_counter() - started)
         return [Artifact(document.id, fmt, path, sha256_of(path)) for fmt, path in sorted(paths.items())]
 
+    if progress:
+        progress.start(len(jobs))
     with ThreadPoolExecutor(max_workers=2) as pool:
         return [artifact for group in pool.map(one, jobs) for artifact in group]
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from . import markup
+from . import history, markup
 from .diagnostics import Diagnostic
 from .kolada import missing_years
 from .load import LoadedContent, SourceFile, locate, node_at
@@ -29,8 +29,8 @@ class Workspace(Protocol):
     def kinds(self) -> list[str]:
         """The document kinds there are templates for."""
 
-    def version_problem(self, ref: str) -> str | None:
-        """Why the git version ``ref`` cannot be read (Swedish), or None."""
+    def history_gap(self, ref: str) -> str | None:
+        """Why the git version ``ref`` cannot be read here ("no-git", "shallow", "unknown"), or None."""
 
 
 @dataclass
@@ -297,9 +297,16 @@ class Validator:
                                                f'Tillgängliga: {", ".join(kinds)}.{suggest(data["kind"], kinds)}')
             for position, block in enumerate(data["contents"]):
                 if "revisions" in block and self.workspace:
-                    problem = self.workspace.version_problem(block["revisions"]["since"])
-                    if problem:
-                        self.report(source, ("contents", position, "revisions", "since"), problem)
+                    self._check_history(source, position, block["revisions"]["since"])
+
+    def _check_history(self, source: SourceFile, position: int, ref: str) -> None:
+        """A revision table's earlier version: an unknown one is an error; one this copy of
+        the repository lacks (a shallow clone, an archive) a warning, since the other
+        documents still build."""
+        gap = self.workspace.history_gap(ref)
+        if gap:
+            severity = "error" if gap == "unknown" else "warning"
+            self.report(source, ("contents", position, "revisions", "since"), history.problem(ref, gap), severity=severity)
 
     def _check_period_complete(self, period: str) -> None:
         covered = {s.data["item"] for s in self.index.of_type("follow_up") if s.data["period"] == period}

@@ -58,7 +58,9 @@ def _rebuild(repo: Path, commit: str, document: str, fmt: str, workdir: Path) ->
     _git(repo, "clone", "--quiet", "--shared", "--no-checkout", str(repo), str(tree), error="kunde inte klona förrådet")
     _git(tree, "checkout", "--quiet", "--detach", commit, error=f"kunde inte checka ut {commit[:12]}")
     environment = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
-    run = subprocess.run([sys.executable, "build.py", "build", document, "--format", fmt, "--output", str(output)],
+    # The repository's own build.py (styrdok's checkout), else the installed styrdok (a municipality's repository).
+    command = [sys.executable, "build.py"] if (tree / "build.py").is_file() else [sys.executable, "-m", "styrdok"]
+    run = subprocess.run([*command, "build", document, "--format", fmt, "--output", str(output)],
                          cwd=tree, capture_output=True, text=True, env=environment)
     if run.returncode != 0:
         raise SetupError(f"bygget vid {commit[:12]} misslyckades:\n{run.stdout}{run.stderr}".rstrip())
