@@ -4,6 +4,11 @@ The Jinja2 templates in ``templates/`` hold all presentation: headings, table
 columns, captions and wording. This module gives them the model, Swedish number
 formatting (through babel) and a ``DocumentContext`` that numbers tables and
 measures in the order the template shows them, so every measure appears once.
+
+Templates place every string from content through one of the text policy's
+filters (``styrdok.markup``): ``text`` for plain fields, ``inline`` and
+``markdown`` for Markdown fields. Nothing from content reaches the Markdown as
+syntax any other way.
 """
 
 from __future__ import annotations
@@ -17,12 +22,12 @@ import jinja2
 from babel.dates import get_month_names
 from babel.numbers import format_decimal
 
+from . import markup
 from .model import Assignment, Content, Document, FollowUp, Goal, Indicator, Item, Measure, Status, vocabulary_for
 
 KINDS = {"Assignment": Assignment, "Goal": Goal, "Indicator": Indicator, "Measure": Measure}
 
 MINUS = "\u2212"
-BLOCK_START = re.compile(r"^(\s*)(\d+)([.)])(\s)|^(\s*)([-+*>#|])(\s|$)")
 
 
 class RenderError(Exception):
@@ -155,17 +160,6 @@ def collapse(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def cell(text) -> str:
-    """Inline Markdown that is safe at the start of a list item or table cell."""
-    return BLOCK_START.sub(_escape_marker, collapse(text))
-
-
-def _escape_marker(match: re.Match) -> str:
-    if match.group(2):
-        return f"{match.group(1)}{match.group(2)}\\{match.group(3)}{match.group(4)}"
-    return f"{match.group(5)}\\{match.group(6)}{match.group(7)}"
-
-
 def indent_block(text: str, width: int) -> str:
     """Block Markdown indented to continue a list item (first line not indented)."""
     lines = str(text).strip().split("\n")
@@ -188,8 +182,8 @@ class Renderer:
             autoescape=False,
         )
         self.env.filters.update(
-            number=self.number, amount=self.amount, cell=cell, collapse=collapse, indent_block=indent_block,
-            join_list=join_list, bold=bold, yaml_string=lambda v: json.dumps(str(v), ensure_ascii=False),
+            text=markup.plain, inline=markup.inline, markdown=markup.markdown,
+            number=self.number, amount=self.amount, indent_block=indent_block, join_list=join_list, bold=bold, yaml_string=lambda v: json.dumps(str(v), ensure_ascii=False),
             month_short=self.month_short, month_name=self.month_name,
         )
         self.env.globals.update(organisation=content.organisation, model=content.model, content=content,
