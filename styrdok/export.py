@@ -19,18 +19,13 @@ from pathlib import Path
 
 import typst
 
+from . import markup
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pandoc"
 FORMATS = frozenset({"md", "docx", "pdf", "html"})
 PDF_STANDARDS = ["a-2a", "ua-1"]
 
-# Pandoc Markdown without anything that would pass content to a typesetter
-# as code (raw HTML/TeX/typst), read "$" and "@" as math or citations, or
-# repeat an image's alt text as a visible caption.
-READER = "markdown" + "".join(f"-{extension}" for extension in (
-    "raw_html", "raw_tex", "raw_attribute", "tex_math_dollars", "citations", "implicit_figures"))
-
 COMMON_ARGS = [
-    f"--from={READER}",
+    f"--from={markup.READER}",  # the Markdown the text policy escapes for
     f"--data-dir={TEMPLATES}",  # ignore the user's pandoc data directory
     f"--lua-filter={TEMPLATES / 'styrdok.lua'}",  # includes list-table.lua
     "--table-caption-position=below",
