@@ -10,19 +10,18 @@ Markdown and timestamp always give byte-identical files.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import os
+import re
 import secrets
 import subprocess
 import tempfile
 from pathlib import Path
 
-import typst
-
 from . import markup
+from .typeset import TypesetError, typeset
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pandoc"
 FORMATS = frozenset({"md", "docx", "pdf", "html"})
-PDF_STANDARDS = ["a-2a", "ua-1"]
 
 COMMON_ARGS = [
     f"--from={markup.READER}",  # the Markdown the text policy escapes for
@@ -41,6 +40,8 @@ WRITER_ARGS = {
              f"--template={TEMPLATES / 'styrdok.html'}",
              f"--css={TEMPLATES / 'styrdok.css'}", "--embed-resources"],
 }
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*\n", re.S)
+METADATA_BLOCK = re.compile(r"^---[ \t]*\n(?![ \t]*\n)", re.M)
 LABELS = {"docx": "Word-filen", "typst": "PDF-filen", "html": "webbsidan"}
 
 
@@ -64,6 +65,7 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
     out_dir = Path(out_dir)
     paths = {fmt: out_dir / f"{stem}.{fmt}" for fmt in sorted(formats)}
     resources = Path(resource_dir or out_dir).resolve()
+    _check_metadata_blocks(markdown, stem)
     source = markdown.encode("utf-8")
     runs: list[_PandocRun] = []
     staged: dict[Path, Path] = {}  # temporary file -> final path
@@ -78,7 +80,7 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
         for run in runs:
             output = run.output()
             if run.to == "typst":
-                output = _typeset(output, resources, timestamp)
+                output = _typeset(output, resources, timestamp, f"PDF-filen {run.target.name}")
                 staged[_write_temp(run.target, output)] = run.target
             else:
                 staged[run.temp] = run.target
@@ -153,26 +155,23 @@ def _error_text(stderr: str) -> str:
     return " ".join(kept) or "okänt fel i pandoc."
 
 
-def _typeset(source: bytes, resources: Path, timestamp: int) -> bytes:
-    """Compile typst source to PDF/A-2a + PDF/UA-1 with the bundled fonts."""
+def _check_metadata_blocks(markdown: str, stem: str) -> None:
+    """Only the template's own front matter may set metadata: refuse a later
+    YAML block (a line "---" followed by text), which content cannot write."""
+    front = FRONT_MATTER.match(markdown)
+    second = METADATA_BLOCK.search(markdown, front.end() if front else 0)
+    if second:
+        line = markdown.count("\n", 0, second.start()) + 1
+        raise ExportError(f"Texten till {stem} har ett extra metadatablock på rad {line}; exporten stoppades.")
+
+
+def _typeset(source: bytes, resources: Path, timestamp: int, name: str = "PDF-filen") -> bytes:
+    """Compile typst source to PDF/A-2a + PDF/UA-1 with the bundled fonts, in a
+    child process with a time and memory limit (styrdok.typeset)."""
     try:
-        return typst.compile(
-            source, root=resources, font_paths=_fonts(), ignore_system_fonts=True,
-            format="pdf", pdf_standards=PDF_STANDARDS, timestamp=timestamp)
-    except typst.TypstError as err:
-        raise ExportError(f"PDF-filen kunde inte sättas: {err.message}") from err
-
-
-@functools.cache
-def _fonts() -> typst.Fonts:
-    """Only the DejaVu fonts shipped with matplotlib (same on every machine).
-
-    The directory is found without importing matplotlib, which is slow.
-    """
-    spec = importlib.util.find_spec("matplotlib")
-    font_dir = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
-    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
-                       font_paths=[str(font_dir)])
+        return typeset(source, resources, timestamp)
+    except TypesetError as err:
+        raise ExportError(f"{name} kunde inte sättas: {err}") from err
 
 
 @functools.cache
