@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from . import markup
+from . import htmlcheck, markup
 from .typeset import TypesetError, typeset
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pandoc"
@@ -83,6 +83,8 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
                 output = _typeset(output, resources, timestamp, f"PDF-filen {run.target.name}")
                 staged[_write_temp(run.target, output)] = run.target
             else:
+                if run.to == "html":
+                    _check_html(run.temp, run.target.name)
                 staged[run.temp] = run.target
         for temp, path in list(staged.items()):
             os.replace(temp, path)
@@ -163,6 +165,13 @@ def _check_metadata_blocks(markdown: str, stem: str) -> None:
     if second:
         line = markdown.count("\n", 0, second.start()) + 1
         raise ExportError(f"Texten till {stem} har ett extra metadatablock på rad {line}; exporten stoppades.")
+
+
+def _check_html(path: Path, name: str) -> None:
+    """The written web page may hold nothing that runs (styrdok.htmlcheck)."""
+    found = htmlcheck.problems(path.read_text(encoding="utf-8"))
+    if found:
+        raise ExportError(f"Webbsidan {name} stoppades: {found[0]}" + (f" (och {len(found) - 1} fel till)." if len(found) > 1 else "."))
 
 
 def _typeset(source: bytes, resources: Path, timestamp: int, name: str = "PDF-filen") -> bytes:

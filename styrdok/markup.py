@@ -27,12 +27,14 @@ import re
 from functools import lru_cache
 
 # What pandoc reads: strict Markdown plus exactly the extensions styrdok's
-# templates use. Tables come from list-table divs, metadata from the first block.
+# templates and its change report (styrdok.changes: struck text, tracked-change
+# spans) use. Tables come from list-table divs, metadata from the first block.
 READER = "markdown_strict-raw_html-shortcut_reference_links-spaced_reference_links" + "".join(
     f"+{extension}" for extension in (
         "all_symbols_escapable", "auto_identifiers", "blank_before_blockquote", "blank_before_header",
-        "escaped_line_breaks", "fancy_lists", "fenced_divs", "footnotes", "header_attributes", "inline_notes",
-        "intraword_underscores", "smart", "space_in_atx_header", "startnum", "yaml_metadata_block"))
+        "bracketed_spans", "escaped_line_breaks", "fancy_lists", "fenced_divs", "footnotes", "header_attributes",
+        "inline_notes", "intraword_underscores", "smart", "space_in_atx_header", "startnum", "strikeout",
+        "yaml_metadata_block"))
 
 SPECIAL = re.compile(r"[\\`*_\[\]<>&{}#$^~|]")
 LINE_START = re.compile(

@@ -5,14 +5,16 @@ Content reaches the Markdown escaped, so it cannot write attributes, spans,
 divs, raw code, math or images. This pass removes them all the same, before
 any other filter runs, and keeps only what styrdok's templates write:
 
-  * list-table divs with their widths, aligns and header-rows attributes, and
-    the "unnumbered" class on headings. Every other attribute goes, and every
-    other span and div is replaced by its content;
-  * no raw elements; math, code and citations become their plain text;
+  * list-table divs with their widths, aligns and header-rows attributes, the
+    "unnumbered" class on headings, and the change report's tracked-change
+    spans (insertion or deletion, with author and date). Every other attribute
+    goes, and every other span and div is replaced by its content;
+  * no raw elements; math and citations become their plain text;
   * links only to https:, http:, mailto: or inside the document (#), else
     their text;
-  * images only from styrdok's own picture folder in the build directory
-    (IMAGES), else their alternative text;
+  * images only by a relative path inside the build directory, where styrdok
+    writes its charts (never an absolute path, a URL or a way up with ".."),
+    else their alternative text;
   * metadata only under the keys templates/_metadata.md.j2 writes.
 ]]
 
@@ -22,11 +24,21 @@ local TEMPLATE_META = {
   doctype = true, provenance = true,
 }
 local LIST_TABLE_ATTRIBUTES = { widths = true, aligns = true, ['header-rows'] = true }
-local IMAGES = '^_styrdok/[%w_-]+%.png$'
+local TRACKED_CHANGES = { insertion = true, deletion = true }
 
 local function safe_target(target)
   local lower = target:lower()
   return lower:match('^https?://') or lower:match('^mailto:') or target:match('^#')
+end
+
+local function own_image(src)
+  if src == '' or src:match('^[/~]') or src:match('^%a[%w+.-]*:') or src:find('\\', 1, true) then
+    return false
+  end
+  for part in src:gmatch('[^/]+') do
+    if part == '..' then return false end
+  end
+  return true
 end
 
 local function keep_only(attr, classes, attributes)
@@ -44,6 +56,11 @@ local NONE = {}
 
 local function text_of(element)
   return pandoc.Str(element.text)
+end
+
+local function strip(element)
+  element.attr = pandoc.Attr()
+  return element
 end
 
 local function strip_table(tbl)
@@ -75,7 +92,12 @@ return {
     end
     return div.content
   end,
-  Span = function (span) return span.content end,
+  Span = function (span)
+    local kept = keep_only(span.attr, TRACKED_CHANGES, { author = true, date = true })
+    if #kept.classes ~= 1 then return span.content end
+    span.attr = kept
+    return span
+  end,
   Header = function (header)
     header.attr = pandoc.Attr(header.identifier, keep_only(header.attr, { unnumbered = true }, NONE).classes)
     return header
@@ -86,16 +108,16 @@ return {
     return link
   end,
   Image = function (image)
-    if not image.src:match(IMAGES) then return image.caption end
+    if not own_image(image.src) then return image.caption end
     image.attr = keep_only(image.attr, NONE, { width = true, height = true })
     return image
   end,
   RawInline = function () return {} end,
   RawBlock = function () return {} end,
-  Code = text_of,
+  Code = strip,
+  CodeBlock = strip,
   Math = text_of,
   Cite = function (cite) return cite.content end,
-  CodeBlock = function (block) return pandoc.Para({ pandoc.Str(block.text) }) end,
   Figure = function (figure) return figure.content end,
   Table = strip_table,
 }
