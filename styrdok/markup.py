@@ -49,15 +49,23 @@ WORD_LIMIT = 100  # characters in one word (a web address may be longer)
 URL_LIMIT = 2000
 FIELD_LIMIT = 20_000  # characters in one field
 SECTION_LIMIT = 200_000  # characters in a section's Markdown body
-LONG_RUN = re.compile(rf"[^ \t\r\n]{{{WORD_LIMIT + 1},}}")
+# A word is a run of characters other than space, tab and line breaks. The
+# patterns start with a fixed character set, which the regex engine scans fast.
+LONG_WORD = re.compile(rf"[^ \t\r\n]{{{WORD_LIMIT + 1},}}")  # at the start of a text
+LONG_WORD_AFTER = re.compile(rf"[ \t\r\n]([^ \t\r\n]{{{WORD_LIMIT + 1},}})")
 URL = re.compile(r"(?:https?://|mailto:)[^\s<>()\[\]]*", re.I)
 
-# A Markdown field needs a full parse at validation only if it matches this: every
-# construct the policy refuses needs one of these characters, a line of rule or
-# underline characters, or indentation (code blocks). Other text is paragraphs,
-# emphasis and lists only.
-NEEDS_PARSE = re.compile(
-    r"[<\[`\\$#{}|~>\t]|:::|^ {4}|^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*[-=*_][-=*_ \t]*$", re.M)
+# A Markdown field needs a full parse at validation only if one of these
+# matches: every construct the policy refuses needs one of these characters, a
+# line of rule, underline or table characters, indentation (code blocks), an
+# image, or a link destination that does not start safely (a destination
+# always follows "](" or a reference's "]:"). Other text is paragraphs,
+# emphasis, lists, footnotes and safe links only.
+SYNTAX_CHARACTERS = re.compile(r"[<`\\$#{}|~>\t]")
+LINE_CONSTRUCT = r"(?: {4}| {0,3}(?:\+[-=]|:::)|[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*[-=*_][-=*_ \t]*\r?(?:\n|\Z))"
+FIRST_LINE = re.compile(LINE_CONSTRUCT)
+LATER_LINE = re.compile("\n" + LINE_CONSTRUCT)
+UNSAFE_BRACKET = re.compile(r"!\[|(?:\]\(|\[(?!\^)[^\]]*\]:)\s*(?!(?i:https?://|mailto:|#))")
 PANDOC_SYNTAX = [
     (re.compile(r"\{=[^}]*\}"), "råformat med {=...} är inte tillåtet"),
     (re.compile(r"(?<=[\])`*_])\{(?!=)|\{(?=[#.])|\{(?!=)[^}\n]*="), "attribut och spann med {...} är inte tillåtna"),
@@ -125,25 +133,26 @@ def problems(text: str, *, kind: str) -> list[tuple[int, int, str]]:
     found = []
     if kind == "inline" and "\n\n" in text.strip():
         found.append((text.index("\n\n", len(text) - len(text.lstrip())), "texten ska vara ett enda stycke utan tomma rader"))
-    if NEEDS_PARSE.search(text):
+    if _needs_parse(text):
         found += [(match.start(), message) for pattern, message in PANDOC_SYNTAX for match in pattern.finditer(text)]
         writer = _Writer(text, kind)
         writer.inline_field() if kind == "inline" else writer.block_field()
         found += writer.found
-    return _positions(text, found)
+    return _positions(text, found) if found else []
 
 
 def length_problems(text: str, limit: int = FIELD_LIMIT) -> list[tuple[int, int, str]]:
-    """``(line offset, column offset, Swedish message)`` if a field or a word in it is too long."""
+    """``(line offset, column offset, Swedish message)`` if the field, or a word in it, is too long."""
+    found = []
     if len(text) > limit:
-        return _positions(text, [(limit, f"texten har {len(text)} tecken; högst {limit} tecken är tillåtna")])
-    for match in LONG_RUN.finditer(text):
-        word = match.group()
+        found.append((limit, f"texten har {len(text)} tecken; högst {limit} tecken är tillåtna"))
+    for start, word in _long_words(text):
         urls = [len(url) for url in URL.findall(word)]
         if len(word) - sum(urls) > WORD_LIMIT or max(urls, default=0) > URL_LIMIT:
-            return _positions(text, [(match.start(), f"ordet som börjar med \"{word[:30]}\" har {len(word)} tecken; "
-                                                     f"ett ord får ha högst {WORD_LIMIT} tecken (en webbadress högst {URL_LIMIT})")])
-    return []
+            found.append((start, f"ordet som börjar med \"{word[:30]}\" har {len(word)} tecken; "
+                                 f"ett ord får ha högst {WORD_LIMIT} tecken (en webbadress högst {URL_LIMIT})"))
+            break
+    return _positions(text, found) if found else []
 
 
 def may_be_too_long(raw: str) -> bool:
@@ -153,7 +162,23 @@ def may_be_too_long(raw: str) -> bool:
     refused), and its words only join across lines through a backslash at a line end
     inside double quotes.
     """
-    return len(raw) > FIELD_LIMIT or "\\\n" in raw or "\\\r" in raw or LONG_RUN.search(raw) is not None
+    if len(raw) > FIELD_LIMIT or "\\\n" in raw or "\\\r" in raw:
+        return True
+    return max(map(len, raw.split("\n"))) > WORD_LIMIT and next(_long_words(raw), None) is not None
+
+
+def _long_words(text: str):
+    """``(offset, word)`` for every word longer than WORD_LIMIT."""
+    first = LONG_WORD.match(text)
+    if first:
+        yield 0, first.group()
+    for match in LONG_WORD_AFTER.finditer(text):
+        yield match.start(1), match.group(1)
+
+
+def _needs_parse(text: str) -> bool:
+    return bool(SYNTAX_CHARACTERS.search(text) or FIRST_LINE.match(text) or LATER_LINE.search(text)
+                or ("[" in text and UNSAFE_BRACKET.search(text)))
 
 
 def _positions(text: str, found: list[tuple[int, str]]) -> list[tuple[int, int, str]]:
@@ -202,6 +227,8 @@ class _Writer:
         from markdown_it.tree import SyntaxTreeNode
 
         tree = SyntaxTreeNode(_parser().parse(self.text, self.env))
+        for reference in self.env.get("references", {}).values():  # also those no link uses
+            self._link_target(reference["href"], None)
         blocks = self._blocks(tree.children)
         return "\n\n".join(blocks + self.notes)
 
@@ -286,7 +313,7 @@ class _Writer:
             line_start = False
         return "".join(out)
 
-    def _link_target(self, href: str, line: int) -> str | None:
+    def _link_target(self, href: str, line: int | None) -> str | None:
         if href.lower().startswith(SAFE_TARGETS):
             return URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), href)
         self._note_problem(line, href or "](", f'länkadressen "{href[:60]}" är inte tillåten; '
@@ -304,8 +331,11 @@ class _Writer:
         message = REFUSED.get(kind, f"Markdown-konstruktionen {kind} är inte tillåten")
         self._note_problem(line, NEEDLES.get(kind, ""), message)
 
-    def _note_problem(self, line: int, needle: str, message: str) -> None:
-        """Record a problem on a line of the field, at the needle if the line holds it."""
+    def _note_problem(self, line: int | None, needle: str, message: str) -> None:
+        """Record a problem on a line of the field (None: any line), at the needle if found."""
+        if line is None:
+            self.found.append((max(self.text.find(needle), 0), message))
+            return
         if self._line_starts is None:
             self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
         start = self._line_starts[min(line, len(self._line_starts) - 1)]

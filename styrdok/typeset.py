@@ -5,7 +5,7 @@ Swedish message instead of hanging or exhausting the build machine. The child
 reads typst source on stdin and writes a tagged PDF/A-2a + PDF/UA-1 file on
 stdout. typst's root is the build directory, so no file outside it can be read.
 
-Run as a script (``python typeset.py ROOT TIMESTAMP``), the module is the child.
+Run as a script (``python typeset.py ROOT TIMESTAMP MEMORY``), the module is the child.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class TypesetError(Exception):
 
 def typeset(source: bytes, root: Path, timestamp: int) -> bytes:
     """The PDF for typst source, compiled by a child process under the limits."""
-    command = [sys.executable, __file__, str(root), str(timestamp)]
+    command = [sys.executable, __file__, str(root), str(timestamp), str(MEMORY)]
     try:
         done = subprocess.run(command, input=source, capture_output=True, timeout=SECONDS)
     except subprocess.TimeoutExpired:
@@ -38,7 +38,7 @@ def typeset(source: bytes, root: Path, timestamp: int) -> bytes:
         return done.stdout
     stderr = done.stderr.decode("utf-8", "replace").strip()
     if done.returncode == OUT_OF_MEMORY or "memory allocation" in stderr:
-        raise TypesetError(f"sättningen behövde mer än {MEMORY // 1024 ** 3} GiB minne och avbröts")
+        raise TypesetError(f"sättningen behövde mer än {MEMORY // 1024 ** 2} MiB minne och avbröts")
     if done.returncode < 0:
         raise TypesetError(f"sättningen avbröts (signal {-done.returncode})")
     raise TypesetError(stderr or f"typst avslutades med kod {done.returncode}")
@@ -51,10 +51,10 @@ def _font_dir() -> str:
     return str(Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf")
 
 
-def _child(root: str, timestamp: str) -> int:
+def _child(root: str, timestamp: str, memory: str) -> int:
     import resource
 
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+    resource.setrlimit(resource.RLIMIT_AS, (int(memory), int(memory)))
     import typst
 
     try:
