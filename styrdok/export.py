@@ -1,10 +1,14 @@
 """Export stage: turn the generated Markdown into DOCX, PDF and HTML.
 
 pandoc converts the Markdown once per output format, all runs in parallel;
-typst sets pandoc's typst output as a tagged PDF/A-2a + PDF/UA-1 file. Styles,
-templates and Lua filters live in templates/pandoc/. Files appear atomically
-(renamed from temporary files once every format has succeeded), and the same
-Markdown and timestamp always give byte-identical files.
+typst sets pandoc's typst output as a tagged PDF/A-2a + PDF/UA-1 file, in a
+child process with a time and memory limit (styrdok.typeset). Styles,
+templates and Lua filters live in templates/pandoc/. pandoc reads only the
+Markdown the text policy writes (styrdok.markup), the Lua filter removes what
+styrdok's templates do not write, and every web page is checked before it is
+kept (styrdok.htmlcheck). Files appear atomically (renamed from temporary files
+once every format has succeeded), and the same Markdown and timestamp always
+give byte-identical files.
 """
 
 from __future__ import annotations

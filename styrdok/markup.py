@@ -267,13 +267,13 @@ class _Writer:
         for item in node.children:
             marker = item.markup if node.type == "bullet_list" else f"{item.info}{item.markup}"
             body = gap.join(self._blocks(item.children))
-            items.append(f"{marker} {_indent(body, len(marker) + 1)}".rstrip())
+            items.append(f"{marker} {indent_block(body, len(marker) + 1)}".rstrip())
         return gap.join(items)
 
     def _note(self, note) -> str:
         label = note.meta["label"]
-        body = "\n\n".join(self._blocks(child for child in note.children if child.type != "footnote_anchor"))
-        return f"[^{_note_label(label, note.meta['id'])}]: {_indent(body, 4)}"
+        body = "\n\n".join(self._blocks(note.children))
+        return f"[^{_note_label(label, note.meta['id'])}]: {indent_block(body, 4)}"
 
     # ---- inlines ---------------------------------------------------------
     def _inline(self, tokens, line: int, *, one_line: bool = False) -> str:
@@ -283,10 +283,7 @@ class _Writer:
         for position, token in enumerate(tokens):
             kind = token.type
             if kind == "text":
-                text = escape(token.content, line_start=line_start)
-                if text.endswith("!") and _next_opens_bracket(tokens, position):
-                    text = text[:-1] + "\\!"  # "!" before "[" would make an image
-                out.append(text)
+                out.append(escape(token.content, line_start=line_start))
             elif kind in ("softbreak", "hardbreak"):
                 out.append(" " if one_line else ("\n" if kind == "softbreak" else "\\\n"))
                 line += 1
@@ -298,12 +295,14 @@ class _Writer:
                 target = self._link_target(token.attrs.get("href", ""), line)
                 links.append(target)
                 if target is not None:
+                    _guard_bang(out)
                     out.append("[")
             elif kind == "link_close":
                 target = links.pop() if links else None
                 if target is not None:
                     out.append(f"]({target})")
             elif kind == "footnote_ref":
+                _guard_bang(out)
                 out.append(self._footnote_ref(token, line))
                 if _next_is_text(tokens, position, (":", "(")):
                     out.append("\\")  # "[^1]:" would define a note, "[^1](" could make a link
@@ -344,19 +343,23 @@ class _Writer:
         self.found.append((column if column >= 0 else start, message))
 
 
-def _indent(text: str, width: int) -> str:
-    """Continue a block inside a list item or note: every line after the first indented."""
+def indent_block(text: str, width: int) -> str:
+    """Block Markdown indented to continue a list item or note (first line not indented)."""
+    lines = str(text).strip().split("\n")
     pad = " " * width
-    return "\n".join([line if i == 0 or not line else pad + line for i, line in enumerate(text.split("\n"))])
+    return "\n".join([lines[0]] + [pad + line if line.strip() else "" for line in lines[1:]])
 
 
 def _note_label(label: str, number: int) -> str:
     return label if re.fullmatch(r"[\w-]+", label) else f"not-{number}"
 
 
-def _next_opens_bracket(tokens, position: int) -> bool:
-    following = tokens[position + 1] if position + 1 < len(tokens) else None
-    return following is not None and following.type in ("link_open", "footnote_ref")
+def _guard_bang(out: list[str]) -> None:
+    """Escape a "!" that ends the output so far: before "[" it would start an image."""
+    if out and out[-1].endswith("!"):
+        backslashes = len(out[-1][:-1]) - len(out[-1][:-1].rstrip("\\"))
+        if backslashes % 2 == 0:
+            out[-1] = out[-1][:-1] + "\\!"
 
 
 def _next_is_text(tokens, position: int, starts: tuple[str, ...]) -> bool:

@@ -160,13 +160,6 @@ def collapse(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def indent_block(text: str, width: int) -> str:
-    """Block Markdown indented to continue a list item (first line not indented)."""
-    lines = str(text).strip().split("\n")
-    pad = " " * width
-    return "\n".join([lines[0]] + [pad + line if line.strip() else "" for line in lines[1:]])
-
-
 class Renderer:
     """Renders documents of one content model with one template directory."""
 
@@ -182,8 +175,9 @@ class Renderer:
             autoescape=False,
         )
         self.env.filters.update(
-            text=markup.plain, inline=markup.inline, markdown=markup.markdown,
-            number=self.number, amount=self.amount, indent_block=indent_block, join_list=join_list, bold=bold, yaml_string=lambda v: json.dumps(str(v), ensure_ascii=False),
+            text=markup.plain, inline=markup.inline, markdown=markup.markdown, indent_block=markup.indent_block,
+            number=self.number, amount=self.amount,
+            join_list=join_list, bold=bold, yaml_string=lambda v: json.dumps(str(v), ensure_ascii=False),
             month_short=self.month_short, month_name=self.month_name,
         )
         self.env.globals.update(organisation=content.organisation, model=content.model, content=content,

@@ -26,7 +26,6 @@ from styrdok import export as export_stage
 from styrdok import htmlcheck, markup, typeset
 from styrdok.cli import main
 from styrdok.export import ExportError, export
-from styrdok.render import indent_block
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 TIMESTAMP = 1735689600
@@ -259,7 +258,7 @@ def test_written_markdown_is_read_as_text_and_allowed_structure():
     for text in HOSTILE:
         parts += [f"# {markup.inline(text)}", "", markup.markdown(text, "section"), "",
                   "::: {.list-table}", "Tabell 1.", "", f"- - {markup.inline(text)}",
-                  f"  - {markup.plain(text)}", f"  - {indent_block(markup.markdown(text), 4)}", ":::", ""]
+                  f"  - {markup.plain(text)}", f"  - {markup.indent_block(markup.markdown(text), 4)}", ":::", ""]
     ast = pandoc_ast("\n".join(parts))
     found = {node["t"] for node in nodes(ast["blocks"])}
     assert found - ALLOWED_NODES == {"Div"}
