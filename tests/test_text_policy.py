@@ -3,9 +3,10 @@
 The security reproducers of the hostile-input review (issue 12), asserted on the
 final files (PDF text, DOCX XML, HTML) and, for the Markdown fields, on what
 validation says. Each layer is tested on its own, so that removing any one of
-them fails a test: the escaping of plain fields in the templates, the Markdown
-writer (styrdok.markup), pandoc's reader, the Lua sanitizer (fed unescaped
-Markdown), the HTML check, typst's limits, and the caps at validation.
+them fails a test: the escaping of plain fields in the templates (also for every
+text of the example content), the Markdown writer (styrdok.markup), pandoc's
+reader, the Lua sanitizer (fed unescaped Markdown), the HTML check, typst's
+limits, and the caps at validation.
 """
 
 from __future__ import annotations
@@ -147,6 +148,43 @@ def test_metadata_syntax_in_a_plain_field_sets_nothing(plain_build):
     html = (plain_build / "plan.html").read_text(encoding="utf-8")
     assert '<h2 id="toc-title">Innehåll</h2>' in html and 'class="doc-subtitle">INJICERAD' not in html
     assert "subtitle: INJICERAD toc-title: INJICERAD" in html  # the budget row label, as text
+
+
+def with_payload(value, key=None):
+    """Every human-readable string (not ids, dates, numbers or file references) with a span appended."""
+    if isinstance(value, dict):
+        return {k: with_payload(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_payload(v, key) for v in value]
+    if (isinstance(value, str) and key not in ("id", "type", "number", "since", "url", "diarienummer", "date")
+            and (" " in value or value[:1].isupper())):
+        return value + " [INJ]{.inj}"
+    return value
+
+
+def test_templates_escape_every_text_of_the_example(tmp_path):
+    """A span added to every text of the example content never reaches pandoc as a span."""
+    from styrdok.load import load_content
+    from styrdok.model import build_model
+    from styrdok.render import Renderer
+
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).parent.parent / "content", content)
+    for path in content.rglob("*.yaml"):
+        path.write_text(yaml.safe_dump(with_payload(yaml.safe_load(path.read_text(encoding="utf-8"))),
+                                       allow_unicode=True), encoding="utf-8")
+    for path in content.rglob("*.md"):
+        _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+        path.write_text(f"---\n{yaml.safe_dump(with_payload(yaml.safe_load(front)), allow_unicode=True)}---\n{body}",
+                        encoding="utf-8")
+    model = build_model(load_content(content))  # validation would refuse the payload in Markdown fields
+    renderer = Renderer(model, Path(__file__).parent.parent / "templates")
+    documents = [renderer.render(document, template, {}) for document in model.documents
+                 for template in [f"{document.kind}.md.j2"] + (["tjansteskrivelse.md.j2"] if document.memo else [])]
+    assert sum(text.count("\\[INJ\\]\\{.inj\\}") for text in documents) > 900
+    for text in documents:
+        spans = [node for node in nodes(pandoc_ast(text)) if node["t"] in ("Span", "Div") and "inj" in node["c"][0][1]]
+        assert not spans
 
 
 # --------------------------------------------------------------------------
