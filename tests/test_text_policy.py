@@ -210,21 +210,26 @@ REFUSED = [
 
 
 def test_refused_constructs_are_reported_with_file_line_and_column(tmp_path, capsys):
+    """Each reproducer as a goal's description (block Markdown) and, on one line, as a measure's text (inline)."""
     content = tmp_path / "content"
     shutil.copytree(MINIMAL, content)
-    for name, text, _needle, _message in REFUSED:
+    expected = []
+    for name, text, needle, message in REFUSED:
         body = "\n".join("  " + line if line else "" for line in text.split("\n"))
         (content / "mal" / f"{name}.yaml").write_text(
             f"type: goal\nid: mal-{name}\nlevel: committee_goal\nnumber: \"9\"\ntitle: T\nparents: [fokusmal-1]\n"
             f"description: |\n{body}\n", encoding="utf-8")
+        offset = text.index(needle) if needle else 20_000
+        line, column = 8 + text.count("\n", 0, offset), 3 + offset - (text.rfind("\n", 0, offset) + 1)
+        expected.append((f'content/mal/{name}.yaml:{line}:{column}: fältet "description": ', message))
+        if "\n" not in text:
+            (content / "atgarder" / f"{name}.yaml").write_text(
+                f"type: measure\nid: atgard-{name}\nparents: [uppdrag-1]\ntext: |-\n{body}\n", encoding="utf-8")
+            expected.append((f'content/atgarder/{name}.yaml:5:{column}: fältet "text": ', message))
     assert main(["validate", "--content", str(content)]) == 1
     out = capsys.readouterr().out
-    for name, text, needle, message in REFUSED:
-        offset = text.index(needle) if needle else 20_000
-        line = 8 + text.count("\n", 0, offset)
-        column = 3 + offset - (text.rfind("\n", 0, offset) + 1)
-        expected = f'content/mal/{name}.yaml:{line}:{column}: fältet "description": '
-        assert any(row.startswith(expected) and message in row for row in out.splitlines()), (expected, message, out)
+    for start, message in expected:
+        assert any(row.startswith(start) and message in row for row in out.splitlines()), (start, message, out)
 
 
 def test_a_long_word_in_a_plain_field_is_reported(tmp_path, capsys):
