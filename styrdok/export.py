@@ -175,7 +175,8 @@ def _check_html(path: Path, name: str) -> None:
     """The written web page may hold nothing that runs (styrdok.htmlcheck)."""
     found = htmlcheck.problems(path.read_text(encoding="utf-8"))
     if found:
-        raise ExportError(f"Webbsidan {name} stoppades: {found[0]}" + (f" (och {len(found) - 1} fel till)." if len(found) > 1 else "."))
+        more = f" (och {len(found) - 1} fel till)" if len(found) > 1 else ""
+        raise ExportError(f"Webbsidan {name} stoppades: {found[0]}{more}.")
 
 
 def _typeset(source: bytes, resources: Path, timestamp: int, name: str = "PDF-filen") -> bytes:

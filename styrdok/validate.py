@@ -114,8 +114,8 @@ class Validator:
                     for line_offset, column, message in markup.problems(text, kind=annotation.value):
                         self._report_in_text(source, path, line_offset, column, message)
         if source.body is not None:
-            body = source.body
-            for line_offset, column, message in markup.problems(body, kind="section") + markup.length_problems(body, markup.SECTION_LIMIT):
+            found = markup.problems(source.body, kind="section") + markup.length_problems(source.body, markup.SECTION_LIMIT)
+            for line_offset, column, message in found:
                 self.diagnostics.append(Diagnostic(source.path, source.body_line + line_offset, column + 1, message))
         if markup.may_be_too_long(source.text):
             self._check_lengths(source)
@@ -124,7 +124,7 @@ class Validator:
         """The text policy's caps on words and fields, for every string but ids and references."""
         names = {path for annotation in self.schemas.annotations[source.data["type"]]
                  if annotation.key in ("x-ref", "x-vocabulary") for path, _ in values_at(source.data, annotation.path)}
-        for path, text in _strings(source.data, ()):
+        for path, text in _strings(source.data):
             if path[-1:] != ("id",) and path not in names:
                 for line_offset, column, message in markup.length_problems(text):
                     self._report_in_text(source, path, line_offset, column, message)
@@ -132,10 +132,11 @@ class Validator:
     def _report_in_text(self, source: SourceFile, path: tuple, line_offset: int, column: int, message: str) -> None:
         line, col = locate(source, path)
         style = getattr(node_at(source, path), "style", None)
-        if style in ("|", ">"):  # block scalars start on the line after the key
+        if style in ("|", ">"):  # block scalars start on the line after the key, indented
             line += line_offset + 1
-            text_line = source.text.split("\n")[line - 1 - source.line_offset] if style == "|" else ""
-            col = len(text_line) - len(text_line.lstrip(" ")) + column + 1
+            lines = source.text.split("\n")
+            text_line = lines[line - 1 - source.line_offset] if line - 1 - source.line_offset < len(lines) else ""
+            col = len(text_line) - len(text_line.lstrip(" ")) + (column if style == "|" else 0) + 1  # > folds lines
         elif line_offset:
             line, col = line + line_offset, 1
         else:
@@ -312,13 +313,15 @@ def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
     return cycles
 
 
-def _strings(data, path: tuple):
-    """Every string in a file's data, with its path."""
-    if isinstance(data, str):
-        yield path, data
-    elif isinstance(data, (dict, list)):
-        for key, value in (data.items() if isinstance(data, dict) else enumerate(data)):
-            yield from _strings(value, path + (key,))
+def _strings(data):
+    """Every string in a file's data, with its path (no recursion, whatever the nesting)."""
+    stack = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            yield path, value
+        elif isinstance(value, (dict, list)):
+            stack += [(path + (key,), child) for key, child in (value.items() if isinstance(value, dict) else enumerate(value))]
 
 
 def validate(loaded: LoadedContent, schemas: SchemaSet, *, period: str | None = None) -> list[Diagnostic]:
