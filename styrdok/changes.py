@@ -293,9 +293,9 @@ def markdown(changeset: ChangeSet, *, tracked: bool = False) -> str:
 
 def _front_matter(changeset: ChangeSet) -> list[str]:
     organisation = changeset.content.organisation if changeset.content else None
-    meta = {"title": title(changeset), "date": changeset.date[:10], "lang": "sv-SE", "doctype": "plan"}
-    if organisation:
-        meta.update(organisation=organisation.municipality, administration=organisation.administration)
+    meta = {"title": escape(title(changeset)), "date": changeset.date[:10], "lang": "sv-SE", "doctype": "plan"}
+    if organisation:  # pandoc reads metadata values as Markdown
+        meta.update(organisation=escape(organisation.municipality), administration=escape(organisation.administration))
     return ["---", *(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()), "---", ""]
 
 

@@ -1,43 +1,43 @@
 """Export stage: turn the generated Markdown into DOCX, PDF and HTML.
 
 pandoc converts the Markdown once per output format, all runs in parallel;
-typst sets pandoc's typst output as a tagged PDF/A-2a + PDF/UA-1 file. Styles,
-templates and Lua filters live in templates/pandoc/. Files appear atomically
-(renamed from temporary files once every format has succeeded), and the same
-Markdown and timestamp always give byte-identical files.
+typst sets pandoc's typst output as a tagged PDF/A-2a + PDF/UA-1 file, in a
+child process with a time and memory limit (styrdok.typeset). Styles,
+templates and Lua filters live in templates/pandoc/. pandoc reads only the
+Markdown the text policy writes (styrdok.markup), the Lua filter removes what
+styrdok's templates do not write, and every web page is checked before it is
+kept (styrdok.htmlcheck). Files appear atomically (renamed from temporary files
+once every format has succeeded), and the same Markdown and timestamp always
+give byte-identical files.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib.util
 import os
+import re
 import secrets
 import subprocess
 import tempfile
 from pathlib import Path
 
-import typst
-
+from . import htmlcheck, markup
 from .branding import BrandingError, Presentation
 from .pipeline import PACKAGE_ROOT
+from .typeset import TypesetError, typeset
+from .typeset import fonts as typeset_fonts
 
 TEMPLATES = PACKAGE_ROOT / "templates" / "pandoc"
 FORMATS = frozenset({"md", "docx", "pdf", "html"})
-PDF_STANDARDS = ["a-2a", "ua-1"]
-
-# Pandoc Markdown without anything that would pass content to a typesetter
-# as code (raw HTML/TeX/typst), read "$" and "@" as math or citations, or
-# repeat an image's alt text as a visible caption.
-READER = "markdown" + "".join(f"-{extension}" for extension in (
-    "raw_html", "raw_tex", "raw_attribute", "tex_math_dollars", "citations", "implicit_figures"))
 
 COMMON_ARGS = [
-    f"--from={READER}",
+    f"--from={markup.READER}",  # the Markdown the text policy escapes for
     f"--data-dir={TEMPLATES}",  # ignore the user's pandoc data directory
     f"--lua-filter={TEMPLATES / 'styrdok.lua'}",  # includes list-table.lua
     "--table-caption-position=below",
 ]
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*\n", re.S)
+METADATA_BLOCK = re.compile(r"^---[ \t]*\n(?![ \t]*\n)", re.M)
 LABELS = {"docx": "Word-filen", "typst": "PDF-filen", "html": "webbsidan"}
 
 
@@ -63,6 +63,7 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
     out_dir = Path(out_dir)
     paths = {fmt: out_dir / f"{stem}.{fmt}" for fmt in sorted(formats)}
     resources = Path(resource_dir or out_dir).resolve()
+    _check_metadata_blocks(markdown, stem)
     source = markdown.encode("utf-8")
     runs: list[_PandocRun] = []
     staged: dict[Path, Path] = {}  # temporary file -> final path
@@ -77,9 +78,11 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
         for run in runs:
             output = run.output()
             if run.to == "typst":
-                output = _typeset(output, resources, timestamp)
+                output = _typeset(output, resources, timestamp, f"PDF-filen {run.target.name}")
                 staged[_write_temp(run.target, output)] = run.target
             else:
+                if run.to == "html":
+                    _check_html(run.temp, run.target.name)
                 staged[run.temp] = run.target
         for temp, path in list(staged.items()):
             os.replace(temp, path)
@@ -156,32 +159,36 @@ def _error_text(stderr: str) -> str:
     return " ".join(kept) or "okänt fel i pandoc."
 
 
-def _typeset(source: bytes, resources: Path, timestamp: int) -> bytes:
-    """Compile typst source to PDF/A-2a + PDF/UA-1 with the bundled fonts."""
+def _check_metadata_blocks(markdown: str, stem: str) -> None:
+    """Only the template's own front matter may set metadata: refuse a later
+    YAML block (a line "---" followed by text), which content cannot write."""
+    front = FRONT_MATTER.match(markdown)
+    second = METADATA_BLOCK.search(markdown, front.end() if front else 0)
+    if second:
+        line = markdown.count("\n", 0, second.start()) + 1
+        raise ExportError(f"Texten till {stem} har ett extra metadatablock på rad {line}; exporten stoppades.")
+
+
+def _check_html(path: Path, name: str) -> None:
+    """The written web page may hold nothing that runs (styrdok.htmlcheck)."""
+    found = htmlcheck.problems(path.read_text(encoding="utf-8"))
+    if found:
+        more = f" (och {len(found) - 1} fel till)" if len(found) > 1 else ""
+        raise ExportError(f"Webbsidan {name} stoppades: {found[0]}{more}.")
+
+
+def _typeset(source: bytes, resources: Path, timestamp: int, name: str = "PDF-filen") -> bytes:
+    """Compile typst source to PDF/A-2a + PDF/UA-1 with the bundled fonts, in a
+    child process with a time and memory limit (styrdok.typeset)."""
     try:
-        return typst.compile(
-            source, root=resources, font_paths=_fonts(), ignore_system_fonts=True,
-            format="pdf", pdf_standards=PDF_STANDARDS, timestamp=timestamp)
-    except typst.TypstError as err:
-        raise ExportError(f"PDF-filen kunde inte sättas: {err.message}") from err
-
-
-@functools.cache
-def _fonts() -> typst.Fonts:
-    """Only the fonts shipped with matplotlib (DejaVu) and with typst (Libertinus
-    Serif, New Computer Modern): the same on every machine.
-
-    The directory is found without importing matplotlib, which is slow.
-    """
-    spec = importlib.util.find_spec("matplotlib")
-    font_dir = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
-    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True,
-                       font_paths=[str(font_dir)])
+        return typeset(source, resources, timestamp)
+    except TypesetError as err:
+        raise ExportError(f"{name} kunde inte sättas: {err}") from err
 
 
 def font_families() -> list[str]:
     """The font families a PDF can use."""
-    return sorted(set(_fonts().families()))
+    return sorted(set(typeset_fonts().families()))
 
 
 @functools.cache

@@ -4,6 +4,11 @@ The Jinja2 templates in ``templates/`` hold all presentation: headings, table
 columns, captions and wording. This module gives them the model, Swedish number
 formatting (through babel) and a ``DocumentContext`` that numbers tables and
 measures in the order the template shows them, so every measure appears once.
+
+Templates place every string from content through one of the text policy's
+filters (``styrdok.markup``): ``text`` for plain fields, ``inline`` and
+``markdown`` for Markdown fields. Nothing from content reaches the Markdown as
+syntax any other way.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import jinja2
 from babel.dates import get_month_names
 from babel.numbers import format_decimal
 
+from . import markup
 from .model import Assignment, Content, Document, FollowUp, Goal, Indicator, Item, Measure, Status, vocabulary_for
 from .project import Branding, Templates
 from .template_errors import explain
@@ -24,7 +30,6 @@ from .template_errors import explain
 KINDS = {"Assignment": Assignment, "Goal": Goal, "Indicator": Indicator, "Measure": Measure}
 
 MINUS = "\u2212"
-BLOCK_START = re.compile(r"^(\s*)(\d+)([.)])(\s)|^(\s*)([-+*>#|])(\s|$)")
 
 
 class RenderError(Exception):
@@ -157,24 +162,6 @@ def collapse(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def cell(text) -> str:
-    """Inline Markdown that is safe at the start of a list item or table cell."""
-    return BLOCK_START.sub(_escape_marker, collapse(text))
-
-
-def _escape_marker(match: re.Match) -> str:
-    if match.group(2):
-        return f"{match.group(1)}{match.group(2)}\\{match.group(3)}{match.group(4)}"
-    return f"{match.group(5)}\\{match.group(6)}{match.group(7)}"
-
-
-def indent_block(text: str, width: int) -> str:
-    """Block Markdown indented to continue a list item (first line not indented)."""
-    lines = str(text).strip().split("\n")
-    pad = " " * width
-    return "\n".join([lines[0]] + [pad + line if line.strip() else "" for line in lines[1:]])
-
-
 class Renderer:
     """Renders documents of one content model with one set of templates.
 
@@ -196,7 +183,8 @@ class Renderer:
             autoescape=False,
         )
         self.env.filters.update(
-            number=self.number, amount=self.amount, cell=cell, collapse=collapse, indent_block=indent_block,
+            text=markup.plain, inline=markup.inline, markdown=markup.markdown, indent_block=markup.indent_block,
+            number=self.number, amount=self.amount,
             join_list=join_list, bold=bold, yaml_string=lambda v: json.dumps(str(v), ensure_ascii=False),
             month_short=self.month_short, month_name=self.month_name,
         )

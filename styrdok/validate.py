@@ -127,16 +127,36 @@ class Validator:
                 continue
             for path, text in values_at(source.data, annotation.path):
                 if isinstance(text, str):
-                    for line_offset, message in markup.problems(text, kind=annotation.value):
-                        self._report_in_text(source, path, line_offset, message)
+                    for line_offset, column, message in markup.problems(text, kind=annotation.value):
+                        self._report_in_text(source, path, line_offset, column, message)
         if source.body is not None:
-            for line_offset, message in markup.problems(source.body, kind="section"):
-                self.diagnostics.append(Diagnostic(source.path, source.body_line + line_offset, 1, message))
+            found = markup.problems(source.body, kind="section") + markup.length_problems(source.body, markup.SECTION_LIMIT)
+            for line_offset, column, message in found:
+                self.diagnostics.append(Diagnostic(source.path, source.body_line + line_offset, column + 1, message))
+        if markup.may_be_too_long(source.text):
+            self._check_lengths(source)
 
-    def _report_in_text(self, source: SourceFile, path: tuple, line_offset: int, message: str) -> None:
+    def _check_lengths(self, source: SourceFile) -> None:
+        """The text policy's caps on words and fields, for every string but ids and references."""
+        names = {path for annotation in self.schemas.annotations[source.data["type"]]
+                 if annotation.key in ("x-ref", "x-vocabulary") for path, _ in values_at(source.data, annotation.path)}
+        for path, text in _strings(source.data):
+            if path[-1:] != ("id",) and path not in names:
+                for line_offset, column, message in markup.length_problems(text):
+                    self._report_in_text(source, path, line_offset, column, message)
+
+    def _report_in_text(self, source: SourceFile, path: tuple, line_offset: int, column: int, message: str) -> None:
         line, col = locate(source, path)
-        if line_offset:  # block scalars (| and >) start on the line after the key
-            line, col = line + line_offset + (1 if _is_block_scalar(source, path) else 0), 1
+        style = getattr(node_at(source, path), "style", None)
+        if style in ("|", ">"):  # block scalars start on the line after the key, indented
+            line += line_offset + 1
+            lines = source.text.split("\n")
+            text_line = lines[line - 1 - source.line_offset] if line - 1 - source.line_offset < len(lines) else ""
+            col = len(text_line) - len(text_line.lstrip(" ")) + (column if style == "|" else 0) + 1  # > folds lines
+        elif line_offset:
+            line, col = line + line_offset, 1
+        else:
+            col += column + (1 if style in ("'", '"') else 0)
         self.diagnostics.append(Diagnostic(source.path, line, col, f'fältet "{describe_path(path)}": {message}'))
 
     def _check_references(self, source: SourceFile) -> None:
@@ -341,8 +361,15 @@ def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
     return cycles
 
 
-def _is_block_scalar(source: SourceFile, path: tuple) -> bool:
-    return getattr(node_at(source, path), "style", None) in ("|", ">")
+def _strings(data):
+    """Every string in a file's data, with its path (no recursion, whatever the nesting)."""
+    stack = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            yield path, value
+        elif isinstance(value, (dict, list)):
+            stack += [(path + (key,), child) for key, child in (value.items() if isinstance(value, dict) else enumerate(value))]
 
 
 def validate(loaded: LoadedContent, schemas: SchemaSet, *, period: str | None = None,

@@ -95,8 +95,8 @@ CASES = [
     Case("follow-up-unknown-item", "uppfoljning/okand.yaml",
          "type: follow_up\nid: okand\nitem: atgard-2\nperiod: \"2025-04\"\nstatus: fardig\ncomment: Klart.\n",
          3, 7, 'Menade du "atgard-1"?'),
-    Case("raw-html", "atgarder/html.yaml", "type: measure\nid: html\ntext: Text med <b>fetstil</b>.\nparents: [uppdrag-1]\n", 3, 7, "HTML är inte tillåtet"),
-    Case("raw-typst", "mal/typst.yaml", GOAL.format(id="typst") + "description: |\n  Första raden.\n  `#pagebreak()`{=typst}\n", 7, 1, "råformat"),
+    Case("raw-html", "atgarder/html.yaml", "type: measure\nid: html\ntext: Text med <b>fetstil</b>.\nparents: [uppdrag-1]\n", 3, 16, "HTML är inte tillåtet"),
+    Case("raw-typst", "mal/typst.yaml", GOAL.format(id="typst") + "description: |\n  Första raden.\n  `#pagebreak()`{=typst}\n", 7, 17, "råformat"),
     Case("raw-html-in-section", "texter/html.md", "---\ntype: section\nid: html-avsnitt\ntitle: T\n---\nText.\n\n<script>alert(1)</script>\n", 8, 1, "HTML är inte tillåtet"),
     Case("alias-bomb", "mal/bomb.yaml",
          "type: goal\nid: bomb\nlevel: council_goal\ntitle: T\n"

@@ -1,8 +1,10 @@
 --[[
 styrdok.lua: document rules shared by all output formats, plus typst fixes.
-Run it as the only filter: it includes list-table.lua.
+Run it as the only filter: it includes sanitize.lua and list-table.lua.
 
-All formats:
+First, in a pass of its own, sanitize.lua removes everything styrdok's
+templates do not write (attributes, spans, raw code, unsafe links, images,
+unknown metadata). Then, all formats:
   * list-table divs become tables (list-table.lua).
   * metadata is checked (a title is required, doctype is plan or memo) and
     flags are derived for the templates: is-plan / is-memo, toc for plans,
@@ -24,10 +26,12 @@ typst only:
 local stringify = pandoc.utils.stringify
 local is_typst = FORMAT == 'typst'
 
--- list-table.lua runs in this filter's single pass: one filter and one
--- document traversal per pandoc run are measurably cheaper than two.
-local list_table_div = dofile(
-  pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE), 'list-table.lua' }))[1].Div
+-- list-table.lua runs inside this filter's styling pass (one traversal is
+-- measurably cheaper than two); sanitize.lua is a pass of its own, so that
+-- the raw typst the styling pass writes is never mistaken for content.
+local here = pandoc.path.directory(PANDOC_SCRIPT_FILE)
+local list_table_div = dofile(pandoc.path.join({ here, 'list-table.lua' }))[1].Div
+local sanitize = dofile(pandoc.path.join({ here, 'sanitize.lua' }))
 
 local function fail(message)
   error(message, 0)
@@ -44,7 +48,7 @@ local function check_meta(meta)
   meta['is-' .. doctype] = true
   if doctype == 'plan' then
     meta.toc = true
-    meta['toc-title'] = meta['toc-title'] or 'Innehåll'
+    meta['toc-title'] = 'Innehåll'
   end
   meta['lang-primary'] = stringify(meta.lang or 'sv'):match('^%a+')
   if meta.committee then
@@ -162,9 +166,11 @@ local function div(element)
   return tbl
 end
 
--- One top-down pass: elements are visited in document order (needed for
--- the heading check), and a paragraph is seen before the image inside it.
+-- After sanitizing, one top-down pass: elements are visited in document order
+-- (needed for the heading check), and a paragraph is seen before the image
+-- inside it.
 return {
+  sanitize,
   {
     traverse = 'topdown',
     Meta = check_meta,
