@@ -36,6 +36,8 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "
 # Embedded data styrdok may write itself: raster or SVG images (charts, the branding logo).
 OWN_DATA_URL = re.compile(r"data:image/(png|jpeg|svg\+xml);base64,", re.I)
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8")
+HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(\.0*)?\s*(;|$)|font-size\s*:\s*0"
+                          r"|color\s*:\s*(white|#fff\b|#ffffff)", re.I)
 SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.I)
 DATA_URL = re.compile(r"data:([^,;\"'\s)]*)((?:;[^,\"'\s)]*)*),([A-Za-z0-9+/=%\s]*)", re.I)
 
@@ -98,8 +100,14 @@ class _HtmlReader(HTMLParser):
             value = value or ""
             if name.startswith("on"):
                 self.problems.append(f"händelseattributet {name}= på <{tag}>")
+            elif "typst" in name:
+                self.problems.append(f"typst-attributet {name}= på <{tag}>")
+            elif name == "hidden":
+                self.problems.append(f"attributet hidden på <{tag}>")
             elif name == "style" and re.search(r"url\s*\(|expression\s*\(|javascript:", value, re.I):
                 self.problems.append(f"style med url/expression på <{tag}>")
+            elif name == "style" and HIDING_STYLE.search(value):
+                self.problems.append(f"dold text (style=\"{value[:40]}\") på <{tag}>")
             elif name in URL_ATTRIBUTES or name.endswith(":href"):
                 self._check_url(tag, name, value)
 
