@@ -484,6 +484,29 @@ def test_the_corpus_is_complete_and_well_formed():
             assert spec["expect"].get("location"), f"{case.name}: a content error names its file:line"
         if "field" in spec:
             assert spec["field"] in FIELDS["kinds"] and isinstance(spec["value"], str), case.name
+            assert value_reads_back(case), f"{case.name}: the value does not read back from its YAML"
+        places = spec["expect"].get("location", [])
+        for place in places if isinstance(places, list) else [places]:
+            assert not place.startswith("content/h") or place.startswith(f"content/{case.ident}/"), case.name
+
+
+def value_reads_back(case: Case) -> bool:
+    """The field case's file holds exactly its value once YAML has read it (Markdown bodies: as written)."""
+    def strings(data):
+        if isinstance(data, str):
+            yield data
+        elif isinstance(data, dict):
+            for item in data.values():
+                yield from strings(item)
+        elif isinstance(data, list):
+            for item in data:
+                yield from strings(item)
+
+    name = next(name for name, text in FIELDS["kinds"][case.spec["field"]].items() if "$value" in text)
+    text = field_files(case)[name]
+    if name.endswith(".md"):
+        return case.spec["value"] in text
+    return case.spec["value"].rstrip("\n") in strings(yaml.safe_load(text))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])

@@ -29,8 +29,9 @@ CANARY_NAME = "hemlig.txt"
 CANARY_TEXT = "HEMLIGT-7f3a9c-INNEHALL"
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
+# Inline <svg> (pandoc embeds SVG images so) is allowed; its scripts, handlers and links are not.
 SCRIPT_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form",
-                   "svg", "math", "template", "portal", "noscript"}
+                   "foreignobject", "template", "portal", "noscript"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
                   "cite", "longdesc", "srcset", "ping", "manifest", "codebase", "lowsrc", "dynsrc"}
 # Embedded data styrdok may write itself: raster or SVG images (charts, the branding logo).
