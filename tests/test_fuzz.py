@@ -13,7 +13,6 @@ same properties with a larger budget and a random or given seed.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hostile import outputs
 from styrdok.diagnostics import ContentError
 from styrdok.load import LoadedContent, load_bytes, load_content
 from styrdok.pipeline import load_schemas
@@ -30,7 +30,6 @@ ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 EXAMPLE = ROOT / "content"
 CI_EXAMPLES = {"random_bytes": 400, "mutated_file": 1200, "swapped_value": 400}  # 2 000 in all
-PYTHON_ERROR = re.compile(r"\b[A-Z][A-Za-z]*(Error|Exception)\b|Traceback|\[Errno \d+\]")
 
 # Seeds: every file of the minimal tree (replaced in place) and of the example (added beside it).
 SEEDS = sorted([("minimal", p.relative_to(MINIMAL).as_posix()) for p in MINIMAL.rglob("*") if p.is_file()]
@@ -76,7 +75,7 @@ def check_tree(relative: str, data: bytes) -> None:
     for diagnostic in diagnostics:
         assert isinstance(diagnostic.message, str) and diagnostic.message.strip(), diagnostic
         assert diagnostic.line >= 1 and diagnostic.col >= 1, diagnostic
-        assert not PYTHON_ERROR.search(diagnostic.message), diagnostic
+        assert not outputs.PYTHON_ERROR.search(diagnostic.message), diagnostic
         if diagnostic.path == display:
             assert diagnostic.line <= lines, diagnostic
 

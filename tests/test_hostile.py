@@ -45,7 +45,6 @@ TREES = {"minimal": Path(__file__).parent / "fixtures" / "minimal", "example": R
 FIELDS = yaml.safe_load((HOSTILE / "_fields.yaml").read_text(encoding="utf-8"))
 FORMATS = "md,docx,pdf,html"
 SHARED_TIMEOUT = 300
-PYTHON_ERROR = re.compile(r"\b[A-Z][A-Za-z]*(Error|Exception)\b|\[Errno \d+\]|Traceback")
 SWEDISH_ERROR = re.compile(r"(^|: )fel: \S", re.M)
 EDIT_ACTIONS = ("write", "append", "replace", "symlink", "fifo", "socket", "mkdir", "chmod", "delete", "generate")
 
@@ -402,7 +401,7 @@ def problems_of(case: Case, result: Result, root: Path | None) -> list[str]:
         found.append("körningen tog längre tid än gränsen och avbröts")
     elif result.code is None and not result.trace:
         found.append("processen dödades av en signal (slut på minne?)")
-    leaked = PYTHON_ERROR.search(result.log)
+    leaked = outputs.PYTHON_ERROR.search(result.log)
     if leaked:
         found.append(f"Python-fel i utskriften: {leaked.group(0)}")
     allowed = expect["exit"] if isinstance(expect["exit"], list) else [expect["exit"]]

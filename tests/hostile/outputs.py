@@ -22,6 +22,8 @@ from pathlib import Path
 import pikepdf
 from pypdf import PdfReader
 
+# What a Python error looks like when it leaks into a message meant for a person.
+PYTHON_ERROR = re.compile(r"\b[A-Z][A-Za-z]*(Error|Exception)\b|\[Errno \d+\]|Traceback")
 # Effects of the typst payloads in the corpus: `panic("INJECTED " + str(6*7))`.
 TYPST_EFFECT = re.compile(r"INJECTED\s*42")
 # A file the runner puts beside every case tree; its content must never reach an output.
