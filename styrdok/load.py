@@ -131,6 +131,7 @@ class SourceFile:
 
 STR, INT, FLOAT, BOOL, NULL, SEQ, MAP = (
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map"))
+MAX_NUMBER_LENGTH = 30  # larger than any amount in kronor; Python cannot even print 4300 digits
 SCALARS = {
     INT: lambda v: int(v[2:], 8) if v.startswith("0o") else int(v, 0) if v.startswith("0x") else int(v),
     FLOAT: lambda v: float(v.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf").lower().replace(".nan", "nan")),
@@ -157,6 +158,10 @@ class _Loader(yaml.CSafeLoader):
 for _tag, _pattern, _first in CORE_RESOLVERS:
     for _char in _first:
         _Loader.RESOLVERS.setdefault(_char, []).append((_tag, re.compile(_pattern)))
+
+
+def _character_name(char: str) -> str:
+    return CHARACTER_NAMES.get(char, f"styrtecken (U+{ord(char):04X})")
 
 
 class _Failure(Exception):
@@ -249,8 +254,7 @@ def _decode(raw: bytes) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     forbidden = FORBIDDEN.search(text)
     if forbidden:
-        char = forbidden.group()
-        name = CHARACTER_NAMES.get(char, f"styrtecken (U+{ord(char):04X})")
+        name = _character_name(forbidden.group())
         raise _fail_at_offset(text, forbidden.start(), f"otillåtet tecken: {name}; ta bort det eller skriv om texten")
     return text
 
@@ -288,8 +292,13 @@ def _build(node, depth: int) -> Any:
     kind = type(node)
     if kind is yaml.ScalarNode:
         if node.tag == STR:
+            if node.style == '"' and FORBIDDEN.search(node.value):  # written as an escape such as \\x1f
+                raise _fail_at(node.start_mark, f"otillåtet tecken: {_character_name(FORBIDDEN.search(node.value).group())}; "
+                                                "ta bort det eller skriv om texten")
             return node.value
         if node.tag in SCALARS:
+            if len(node.value) > MAX_NUMBER_LENGTH and node.tag in (INT, FLOAT):
+                raise _fail_at(node.start_mark, f"talet har för många siffror (högst {MAX_NUMBER_LENGTH} tecken)")
             return SCALARS[node.tag](node.value)
         raise _fail_at(node.start_mark, f"taggen {node.tag} är inte tillåten; skriv värdet utan tagg")
     if node.tag not in (SEQ, MAP):
