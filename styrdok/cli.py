@@ -177,7 +177,7 @@ def _diff(args) -> int:
                 return EXIT_CONTENT
             from .model import build_model
 
-            changeset = diff.diff_periods(build_model(result.loaded), *args.periods, schemas=result.schemas)
+            changeset = diff.diff_periods(build_model(result.loaded, result.schemas), *args.periods, schemas=result.schemas)
         else:
             changeset = diff.diff_refs(args.content, *args.refs, schemas=args.schemas)
         written = changes.write(changeset, args.format, args.output)

@@ -66,4 +66,4 @@ def check(content: Path, schemas: Path | None = None, *, strict: bool = False, p
     diagnostics = validate(loaded, schema_set, period=period)
     if strict:
         diagnostics = promote_warnings(diagnostics)
-    return CheckResult(loaded, schema_set, diagnostics)
+    return CheckResult(loaded, schema_set.for_content(loaded), diagnostics)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .export import FORMATS, ExportError, export
 from . import gitsource
-from .model import Content, Document, build_model
+from .model import Content, Item, build_model
 from .pipeline import PACKAGE_ROOT, CheckResult, SetupError, check
 from .provenance import Provenance, provenance_of
 from .render import Renderer, RenderError
@@ -46,7 +46,7 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     result = check(content, schemas)
     if result.errors:
         raise ContentInvalid(result)
-    model = build_model(result.loaded)
+    model = build_model(result.loaded, result.schemas)
     chosen = _choose(model.documents, documents)
     templates = templates or PACKAGE_ROOT / "templates"
     origin = provenance_of(result.loaded, [result.schemas.dir, templates])
@@ -80,7 +80,7 @@ class BuildError(Exception):
     """Rendering or export failed (Swedish message); the old output is kept."""
 
 
-def _choose(available: list[Document], wanted: list[str] | None) -> list[Document]:
+def _choose(available: list[Item], wanted: list[str] | None) -> list[Item]:
     if not wanted:
         return available
     by_id = {doc.id: doc for doc in available}
@@ -90,7 +90,7 @@ def _choose(available: list[Document], wanted: list[str] | None) -> list[Documen
     return [by_id[name] for name in wanted]
 
 
-def _revision_tables(document: Document, model: Content, content: Path, templates: Path) -> dict[str, RevisionTable]:
+def _revision_tables(document: Item, model: Content, content: Path, templates: Path) -> dict[str, RevisionTable]:
     """For each ``revisions`` block: the plan at that earlier git version, compared with now."""
     tables = {}
     for block in (b["revisions"] for b in document.contents if "revisions" in b):
@@ -99,14 +99,14 @@ def _revision_tables(document: Document, model: Content, content: Path, template
             earlier = gitsource.load_version(repo, block["since"], gitsource.relative_path(repo, content))
         except gitsource.VersionInvalid as invalid:
             raise BuildError(f'{document.id}: innehållet vid versionen {block["since"]} har {len(invalid.diagnostics)} fel') from None
-        old = build_model(earlier.loaded)
+        old = build_model(earlier.loaded, earlier.schemas)
         if block["document"] not in old.items:
             raise BuildError(f'{document.id}: dokumentet {block["document"]} finns inte vid versionen {block["since"]}')
         tables[block["since"]] = revision_table(old, model, block["document"], block["since"], templates, earlier.date[:10])
     return tables
 
 
-def _outputs(document: Document) -> list[tuple[str, str]]:
+def _outputs(document: Item) -> list[tuple[str, str]]:
     """(template, file stem) pairs: the document itself and its cover memo."""
     outputs = [(f"{document.kind}.md.j2", document.id)]
     if document.memo:
