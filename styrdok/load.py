@@ -13,7 +13,7 @@ import codecs
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,8 @@ from .diagnostics import ContentError, Diagnostic
 MAX_FILE_BYTES = 1024 * 1024
 SUFFIXES = (".yaml", ".yml", ".md")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.S)
+# A top-level "type: x" or "id: x" line, read from a file that could not be parsed.
+DECLARED = re.compile(r"^(type|id):[ \t]*[\"']?([A-Za-z0-9_-]+)", re.M)
 # An anchor (&a) or alias (*a) can only start a node: after start, space or an indicator.
 ANCHOR_HINT = re.compile(r"(?:^|[\s:\-\[{,])[&*][^\s]", re.M)
 
@@ -287,19 +289,31 @@ class LoadedContent:
     root: Path
     files: list[SourceFile]
     problems: list[Diagnostic]
+    # path -> (type, id) that a file which could not be read appears to declare (None if unclear)
+    unreadable: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 def load_content(root: Path, display_root: Path | None = None) -> LoadedContent:
     """Load every ``*.yaml`` and ``*.md`` file below ``root``, in path order."""
     prefix = _display(root, display_root or root.parent)
-    files, problems = [], []
+    files, problems, unreadable = [], [], {}
     for relative in _content_files(root):
         display = f"{prefix}/{relative}" if prefix else relative
         try:
             files.append(load_file(root / relative, display))
         except ContentError as error:
             problems.append(error.diagnostic)
-    return LoadedContent(root, files, problems)
+            unreadable[display] = declared(root / relative)
+    return LoadedContent(root, files, problems, unreadable)
+
+
+def declared(path: Path) -> tuple[str | None, str | None]:
+    """The type and id a file that could not be parsed appears to declare, so that what
+    refers to it can wait for it instead of being reported as dangling."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        return None, None
+    found = dict(DECLARED.findall(path.read_bytes().decode("utf-8", "replace")))
+    return found.get("type"), found.get("id")
 
 
 def _content_files(root: Path) -> list[str]:

@@ -34,7 +34,7 @@ class CheckResult:
 
     def summary(self) -> str:
         files = len(self.loaded.files) + len(self.loaded.problems)
-        warnings = len(self.diagnostics) - len(self.errors)
+        warnings = sum(1 for d in self.diagnostics if d.severity == "warning")
         if not self.diagnostics:
             return f"Inga fel i {files} filer."
         return f"{len(self.errors)} fel och {warnings} varningar i {files} filer."

@@ -4,13 +4,14 @@ All problems are collected in one run and returned as diagnostics, each pointing
 a file, a line and a column. Nothing here knows a municipality's vocabulary: levels,
 vocabularies, the follow-up fields bound to them and the item types come from the
 content's ``model`` item, and the fields that hold references or Markdown are found
-through schema annotations.
+through schema annotations. A file that cannot be read or fails its schema is held:
+what refers to it waits, and one note at the file counts what waits on it.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from . import markup
@@ -47,6 +48,10 @@ class Validator:
         self.index = Index()
         self.model: dict = {}
         self.governance: GovernanceModel | None = None
+        self.held: dict[str, str] = {}  # id -> file that failed, for items that could not be read or checked
+        self.held_types: dict[str, str | None] = {}  # file that failed -> the type it declares
+        self.waiting: dict[str, Counter] = defaultdict(Counter)  # failed file -> (singular, plural) -> how many wait
+        self.failed_documents: list[SourceFile] = []  # documents that failed their schema
 
     def report(self, source: SourceFile, path: tuple, message: str, *, key: bool = False, severity: str = "error") -> None:
         line, col = locate(source, path, key=key)
@@ -54,6 +59,8 @@ class Validator:
 
     def run(self, period: str | None = None) -> list[Diagnostic]:
         self.schemas = self.schemas.for_content(self.loaded)
+        for path, (item_type, item_id) in self.loaded.unreadable.items():
+            self._hold(item_id, item_type, path)
         valid = [source for source in self.loaded.files if self._check_schema(source)]
         self._index(valid)
         self._check_config()
@@ -64,17 +71,54 @@ class Validator:
             self._check_levels()
             self._check_follow_ups()
         self._check_cycles()
-        self._check_orphans()
-        self._check_unused_sections()
+        if "document" not in {kind for kind, _id in self.loaded.unreadable.values()}:  # an unread document may show anything
+            self._check_orphans()
+            self._check_unused_sections()
         if period and self.governance:
             self._check_period_complete(period)
+        self._report_waiting()
         return sorted(set(self.diagnostics))
 
     def _check_schema(self, source: SourceFile) -> bool:
-        errors = self.schemas.errors(source.data)
+        data = source.data
+        model_file = self._type_waits_on(data)
+        if model_file:
+            self.waiting[model_file][(f"fil av typen {data['type']}", f"filer av typen {data['type']}")] += 1
+            self._hold(data.get("id"), data["type"], model_file)
+            return False
+        errors = self.schemas.errors(data)
         for error in errors:
             self.report(source, error.path, error.message, key=error.at_key)
+        if errors and isinstance(data, dict):
+            self._hold(data.get("id"), data.get("type"), source.path)
+            if data.get("type") == "document":
+                self.failed_documents.append(source)
         return not errors
+
+    def _hold(self, item_id, item_type, path: str) -> None:
+        """Remember an item that could not be read or checked, so that what refers to it waits."""
+        self.held_types.setdefault(path, item_type if isinstance(item_type, str) else None)
+        if isinstance(item_id, str):
+            self.held.setdefault(item_id, path)
+
+    def _type_waits_on(self, data) -> str | None:
+        """The model file an item's unknown type waits on: the model could not be read, or it
+        declares the type but the type cannot be used until the model's own error is fixed."""
+        item_type = data.get("type") if isinstance(data, dict) else None
+        if not isinstance(item_type, str) or item_type in self.schemas.types:
+            return None
+        for path, (kind, _id) in self.loaded.unreadable.items():
+            if kind == "model":
+                return path
+        models = [s for s in self.loaded.files if isinstance(s.data, dict) and s.data.get("type") == "model"]
+        declared = models[0].data.get("types") if models else None
+        return models[0].path if isinstance(declared, dict) and item_type in declared else None
+
+    def _report_waiting(self) -> None:
+        for path, counts in self.waiting.items():
+            parts = [f"{n} {one if n == 1 else many}" for (one, many), n in sorted(counts.items())]
+            self.diagnostics.append(Diagnostic(path, 1, 1, f"{' och '.join(parts)} väntar på den här filen och "
+                                                           "kontrolleras när felet här är rättat", "note"))
 
     def _index(self, valid: list[SourceFile]) -> None:
         for source in valid:
@@ -101,11 +145,13 @@ class Validator:
             if len(found) > 1:
                 for extra in found[1:]:
                     self.report(extra, ("type",), f'det får bara finnas en fil av typen {config_type}; den första är {found[0].path}')
-            elif not found:
+            elif not found and config_type not in self.held_types.values():
                 self.diagnostics.append(Diagnostic(self._root_name(), 1, 1, f"innehållet saknar en fil av typen {config_type} (konfiguration)"))
         models = self.index.of_type("model")
         if models and self._check_model(models[0]):
             self.model, self.governance = models[0].data, governance_model(models[0].data)
+        elif models:
+            self._hold(models[0].data["id"], "model", models[0].path)
 
     def _root_name(self) -> str:
         return self.loaded.root.name
@@ -140,11 +186,23 @@ class Validator:
     def _check_reference(self, source: SourceFile, path: tuple, ref: str, allowed: list[str] | str) -> None:
         kind = self.index.kinds.get(ref)
         if kind is None:
+            waits_on = self._waits_on(ref, allowed)
+            if waits_on:
+                self.waiting[waits_on][("hänvisning", "hänvisningar")] += 1
+                return
             candidates = [i for i, k in self.index.kinds.items() if _allows(allowed, k)]
             self.report(source, path, f'"{ref}" finns inte.{suggest(ref, candidates)}')
         elif not _allows(allowed, kind):
             wanted = "ett innehållsobjekt" if allowed == "*" else " eller ".join(self._type_label(k) for k in allowed)
             self.report(source, path, f'"{ref}" är {self._type_label(kind).lower()}, men här krävs {wanted.lower()}')
+
+    def _waits_on(self, ref: str, allowed: list[str] | str) -> str | None:
+        """The failed file a dangling reference waits on: the item's own, or the organisation's for a unit."""
+        if ref in self.held:
+            return self.held[ref]
+        if allowed != "*" and set(allowed) <= {"unit", "group"}:
+            return next((path for path, kind in self.held_types.items() if kind == "organisation"), None)
+        return None
 
     def _type_label(self, kind: str) -> str:
         labels = {"unit": "En nämnd eller ett bolag", "group": "En grupp"}
@@ -291,7 +349,7 @@ class Validator:
             self.report(self.index.items[cycle[0]], ("parents",), "cykel i hierarkin: " + " → ".join(cycle))
 
     def _check_orphans(self) -> None:
-        shown = self._goals_in_documents()
+        shown = self._goals_in_documents() | set(self.held)  # what reaches a failed file is given the benefit of the doubt
         for source in self.index.of_type("measure"):
             if any(parent not in self.index.items for parent in source.data["parents"]):
                 continue  # already reported as a dangling reference
@@ -305,8 +363,21 @@ class Validator:
             for block in source.data["contents"]:
                 shown.update(block.get("goals", []) + block.get("objects", []))
                 origins.update(block.get("origins", []))
+        mentioned = self._mentioned_by_failed_documents()
+        shown, origins = shown | mentioned, origins | mentioned
         shown.update(s.data["id"] for s in self.index.of_type("assignment") if s.data["origin"] in origins)
         return shown
+
+    def _mentioned_by_failed_documents(self) -> set[str]:
+        """Every text in a document that failed its schema: what it may show, given the benefit of the doubt."""
+        found, waiting = set(), [source.data for source in self.failed_documents]
+        while waiting:
+            value = waiting.pop()
+            if isinstance(value, str):
+                found.add(value)
+            elif isinstance(value, (list, dict)):
+                waiting += value.values() if isinstance(value, dict) else value
+        return found
 
     def _reaches(self, item_id: str, targets: set[str], visited: set[str]) -> bool:
         if item_id in targets:
@@ -319,6 +390,7 @@ class Validator:
 
     def _check_unused_sections(self) -> None:
         used = {block["section"] for s in self.index.of_type("document") for block in s.data["contents"] if "section" in block}
+        used |= self._mentioned_by_failed_documents()
         for source in self.index.of_type("section"):
             if source.data["id"] not in used:
                 self.report(source, ("id",), "textavsnittet används inte i något dokument", severity="warning")
