@@ -222,12 +222,15 @@ def _reject_tab_indent(text: str, line_offset: int) -> None:
 def _reject_anchors(text: str, line_offset: int) -> None:
     """Point at the first alias, or else the first anchor: content must be plain data."""
     anchor = None
-    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-        if isinstance(event, yaml.AliasEvent):
-            anchor = event
-            break
-        if anchor is None and getattr(event, "anchor", None):
-            anchor = event
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                anchor = event
+                break
+            if anchor is None and getattr(event, "anchor", None):
+                anchor = event
+    except yaml.MarkedYAMLError:
+        pass  # a syntax error ("*kursiv*" only looked like an alias): the parse that follows reports it
     if anchor is not None:
         failure = _fail_at(anchor.start_mark, "ankare och alias (&, *) är inte tillåtna; skriv ut värdet i stället")
         failure.line += line_offset
