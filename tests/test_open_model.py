@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from styrdok.changes import Titles
 from styrdok.cli import main
 from styrdok.diff import compare
 from styrdok.model import build_model
@@ -170,6 +171,7 @@ def test_a_changed_field_of_any_type_is_in_the_diff(project):
     project.edit("indikatorer/ind-1.yaml", lambda d: d.update(gender_split=False))
     changes = {(c.item_id, c.field): (c.old, c.new) for c in compare(before, project.model(), templates=project.templates)}
     assert changes == {("uppfoljning-2025-04-uppdrag-1", "completion"): (0, 40), ("ind-1", "gender_split"): (True, False)}
+    assert Titles(check(project.content).schemas).field("follow_up", "completion") == "Färdigställt"
 
 
 # --------------------------------------------------------------------------
