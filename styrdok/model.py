@@ -17,7 +17,7 @@ import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Callable
 
 from .load import LoadedContent
@@ -129,8 +129,8 @@ class Item:
     ``number`` (a designation or fixed display number) and ``level`` (a goal's Level).
     Every other field the item's schema allows is an attribute holding the value as
     written, 0 and false included; a field left out holds its schema default, an empty
-    list for a list, or None. A field is found before a method of the same name; the
-    names the pipeline itself uses (``reserved_names``) cannot be fields.
+    list for a list, or None. The names the pipeline itself uses (``reserved_names``)
+    cannot be fields.
     """
 
     def __init__(self, type_name: str, source_file: str, fields: dict[str, Any]):
@@ -187,9 +187,9 @@ class Indicator(Item):
     def target_value(self) -> float | None:
         return (self.target or {}).get("value")
 
-    @property
+    @cached_property
     def series(self) -> list[IndicatorValue]:
-        return [IndicatorValue(**value) for value in self.values]
+        return [IndicatorValue(v["period"], v.get("total"), v.get("women"), v.get("men")) for v in self.values]
 
     def value_for(self, year: int) -> IndicatorValue | None:
         """The latest value within a year (a full year beats a partial period)."""
