@@ -314,8 +314,12 @@ def build_model(loaded: LoadedContent, schemas=None) -> Content:
     for source in loaded.files:
         item_type = source.data["type"]
         if item_type not in CONFIG_TYPES:
-            fields = {name: copy.deepcopy(absent) for name, absent in schemas.fields(item_type).items()}
+            absent = schemas.fields(item_type)
+            fields = dict.fromkeys(absent)
             fields.update(source.data)
+            for name, default in absent.items():
+                if default is not None and name not in source.data:
+                    fields[name] = copy.deepcopy(default)
             if source.body is not None:
                 fields["body"] = source.body
             items[source.data["id"]] = BEHAVIOUR.get(item_type, Item)(item_type, source.path, fields)
