@@ -266,7 +266,7 @@ def test_two_assessments_in_one_follow_up(project, capsys):
                              outcome={**value, "title": "Utfall", "description": "Bedömning vid årets slut."})
     _model(project, lambda m: m["follow_up"].update(
         forecast=[{"vocabulary": "goal_fulfilment", "types": ["goal"]}],
-        outcome=[{"vocabulary": "goal_fulfilment", "types": ["goal"], "required": False}]))
+        outcome=[{"vocabulary": "goal_fulfilment", "levels": ["council_goal", "committee_goal"], "required": False}]))
     _follow_up(project, "fokusmal-1", assessment="delvis", assessment_kind="prognos", forecast="delvis", outcome="helt")
     _follow_up(project, "namndmal-1", assessment="helt", assessment_kind="prognos", forecast="helt")
     project.document(goals=["fokusmal-1", "namndmal-1"])
@@ -308,6 +308,25 @@ def test_a_subtree_vocabulary_beside_the_ordinary_one(project, capsys):
     out = "\n".join(project.errors(capsys))
     assert 'värdet "avviker" finns inte för åtgärd "atgard-1". Tillåtna: paborjad (Påbörjad), fardig (Färdig), forsenad (Försenad).' in out
     assert 'värdet "forsenad" finns inte för åtgärd "vaktare".' in out and "avviker (Avviker från plan)" in out
+
+
+def test_the_most_specific_rule_wins():
+    from styrdok.model import governance_model
+
+    levels = [{"id": "council_goal", "label": "Fokusmål", "plural": "Fokusmål", "parents": []}]
+    vocabularies = {name: [{"id": "x", "label": "X"}] for name in ("by_type", "by_level", "by_subtree")}
+    model = governance_model({"levels": levels, "vocabularies": vocabularies, "follow_up": {"status": [
+        {"vocabulary": "by_type", "types": ["goal", "measure"]},
+        {"vocabulary": "by_subtree", "types": ["measure"], "under": ["plan"]},
+        {"vocabulary": "by_level", "levels": ["council_goal"]}]}})
+
+    def chosen(item_type, level=None, ancestors=()):
+        binding = model.binding("status", item_type, level, lambda: set(ancestors))
+        return binding.vocabulary if binding else None
+
+    assert chosen("goal") == "by_type" and chosen("goal", "council_goal") == "by_level"
+    assert chosen("measure", ancestors=["plan", "mal"]) == "by_subtree" and chosen("measure", ancestors=["mal"]) == "by_type"
+    assert chosen("goal", ancestors=["plan"]) == "by_type" and chosen("assignment") is None  # every condition must hold
 
 
 def test_a_rule_names_a_vocabulary_the_model_has(project, capsys):
