@@ -21,6 +21,7 @@ from functools import cached_property, lru_cache
 from typing import Any, Callable
 
 from .load import LoadedContent
+from .schema import type_schema_file
 
 DEFAULT_ORDER = 100
 CONFIG_TYPES = ("organisation", "model")
@@ -369,7 +370,7 @@ def governance_model(data: dict) -> GovernanceModel:
             vocabularies[f"{name}-{selector}"] = _terms(entries)
             where = {"levels": (selector,)} if selector in levels else {"types": (selector,)}
             bindings[name].append(Binding(name, f"{name}-{selector}", **where))
-    types = {name: ItemType(name, entry["label"], entry["plural"], entry.get("schema", f"{name}.schema.json"))
+    types = {name: ItemType(name, entry["label"], entry["plural"], type_schema_file(name, entry))
              for name, entry in data.get("types", {}).items()}
     return GovernanceModel(levels, vocabularies, {f: sorted(b, key=lambda b: b.rank) for f, b in bindings.items()}, types)
 

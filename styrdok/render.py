@@ -150,10 +150,6 @@ class DocumentContext:
         binding = self.content.model.binding(field, type_name(kind), None, set)
         return list(self.content.model.vocabularies[binding.vocabulary].values()) if binding else []
 
-    def vocabulary(self, name: str) -> list:
-        """A named vocabulary of the model, in order."""
-        return list((self.content.model.vocabulary(name) or {}).values())
-
     def _listed_goals(self) -> list[Item]:
         return [self.content.items[g] for block in self.document.contents for g in block.get("goals", [])]
 
