@@ -271,6 +271,11 @@ class Validator:
                 for index, value in enumerate(rule.get(key, [])):
                     if value not in known:
                         self.report(source, where + (key, index), f'"{value}" finns inte bland {key}.{suggest(value, known)}')
+            for index, value in enumerate(rule.get("under", [])):
+                if self.index.kinds.get(value) == "document":
+                    listed = [i for block in self.index.items[value].data["contents"] for i in block.get("goals", []) + block.get("objects", [])]
+                    self.report(source, where + ("under", index), f'"{value}" är ett dokument, och inget ligger under ett dokument; '
+                                                                  f'ange i stället målen det tar med: {", ".join(listed) or "(inga)"}')
 
     def _check_levels(self) -> None:
         levels = {level["id"]: level for level in self.model["levels"]}

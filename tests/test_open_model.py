@@ -309,6 +309,11 @@ def test_a_subtree_vocabulary_beside_the_ordinary_one(project, capsys):
     assert 'värdet "avviker" finns inte för åtgärd "atgard-1". Tillåtna: paborjad (Påbörjad), fardig (Färdig), forsenad (Försenad).' in out
     assert 'värdet "forsenad" finns inte för åtgärd "vaktare".' in out and "avviker (Avviker från plan)" in out
 
+    _model(project, lambda m: m["follow_up"]["status"][0]["under"].append("rapport"))
+    assert project.errors(capsys) == [
+        f"content/config/model.yaml:{project.line('config/model.yaml', '- rapport')}:7: \"rapport\" är ett dokument, och inget "
+        "ligger under ett dokument; ange i stället målen det tar med: handlingsplan, fokusmal-1"]
+
 
 def test_the_most_specific_rule_wins():
     from styrdok.model import governance_model
