@@ -30,8 +30,6 @@ SECTIONS = (("added", "Tillagda"), ("removed", "Borttagna"), ("changed", "Ändra
 COUNTS = {"added": ("tillagd", "tillagda"), "removed": ("borttagen", "borttagna"), "changed": ("ändrat fält", "ändrade fält"),
           "status": ("statusändring", "statusändringar"), "value": ("ändrat indikatorvärde", "ändrade indikatorvärden"),
           "renumbered": ("omnumrering", "omnumreringar"), "moved": ("flytt", "flyttar")}
-ALIASES = {"source_name": "source", "direction": "target", "target_value": "target",
-           "directions": "target_directions", "scales": "assessment_scales"}
 FALLBACK = {"body": "Text", "number": "Nummer", "order": "Ordning", "parents": "Hör till", "level": "Nivå",
             "total": "Totalt", "women": "Kvinnor", "men": "Män"}
 STEP = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")
@@ -70,7 +68,7 @@ class Titles:
                 names[-1:] = [f"{names[-1] if names else ''} [{index}]".strip()]
                 node, resolver = self._deref(node.get("items") or {}, resolver)
                 continue
-            child = node.get("properties", {}).get(ALIASES.get(name, name))
+            child = node.get("properties", {}).get(name)
             if child is None:  # a mapping's key, an entry of a list the model keys by id, or a model-only field
                 extra = node.get("additionalProperties")
                 inner = extra if isinstance(extra, dict) else node.get("items")

@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("validate", help="kontrollera innehållet mot scheman och regler",
                                 description="Kontrollerar varje fil mot sitt schema och alla hänvisningar mellan filer. "
                                             "Alla fel rapporteras i en körning som fil:rad:kolumn: meddelande.")
-    _add_content_options(check)
+    _add_content_options(check, templates=True)
     check.add_argument("--strict", action="store_true", help="behandla varningar som fel")
     check.add_argument("--format", choices=("text", "json", "github", "gitlab"), default="text",
                        help="utdataformat: text (standard), json, github (annoteringar i GitHub Actions) eller gitlab "
@@ -307,7 +307,7 @@ def _diff(args) -> int:
                 return EXIT_CONTENT
             from .model import build_model
 
-            changeset = diff.diff_periods(build_model(result.loaded), *args.periods, schemas=result.schemas)
+            changeset = diff.diff_periods(build_model(result.loaded, result.schemas), *args.periods, schemas=result.schemas)
         else:
             changeset = diff.diff_refs(project.content, *args.refs, schemas=project.schemas, templates=project.templates)
         written = changes.write(changeset, args.format, args.output)

@@ -31,14 +31,14 @@ class Diagnostic:
     line: int
     col: int
     message: str
-    severity: str = "error"  # "error" or "warning"
+    severity: str = "error"  # "error", "warning", or "note" (what waits on an error elsewhere)
 
     def text(self) -> str:
-        prefix = "varning: " if self.severity == "warning" else ""
+        prefix = {"warning": "varning: ", "note": "obs: "}.get(self.severity, "")
         return f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}"
 
     def github(self) -> str:
-        kind = "warning" if self.severity == "warning" else "error"
+        kind = {"warning": "warning", "note": "notice"}.get(self.severity, "error")
         message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return f"::{kind} file={self.path},line={self.line},col={self.col}::{message}"
 
@@ -49,6 +49,7 @@ class ContentError(Exception):
     def __init__(self, diagnostic: Diagnostic):
         super().__init__(diagnostic.text())
         self.diagnostic = diagnostic
+        self.declared: tuple[str | None, str | None] = (None, None)  # type and id the file seems to hold
 
 
 def format_diagnostics(diagnostics: list[Diagnostic], fmt: str) -> str:
@@ -79,7 +80,8 @@ def code_quality(diagnostics: list[Diagnostic]) -> list[dict]:
 
 def promote_warnings(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """--strict: every warning becomes an error."""
-    return [Diagnostic(d.path, d.line, d.col, d.message) for d in diagnostics]
+    return [Diagnostic(d.path, d.line, d.col, d.message, "error" if d.severity == "warning" else d.severity)
+            for d in diagnostics]
 
 
 def os_reason(error: OSError) -> str:

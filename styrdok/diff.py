@@ -2,7 +2,7 @@
 
 Items are matched by their stable id (follow-ups by their item and period), so a
 renumbered, reworded or moved item is one changed item, never a removal plus an
-addition. ``compare`` takes two models; ``diff_refs`` loads two git refs first and
+addition. Every field an item has is compared, whatever its type. ``compare`` takes two models; ``diff_refs`` loads two git refs first and
 attributes every change to the commits that touched its file; ``diff_periods``
 compares two reporting periods' follow-ups within one model.
 """
@@ -20,8 +20,7 @@ from typing import Any, ClassVar, Iterator
 
 from . import gitsource
 from .gitsource import Commit
-from .model import (Assignment, Content, Document, FollowUp, Goal, Group, Indicator, Item, Level, Measure, Status,
-                    Term, Unit, build_model, natural_key)
+from .model import Content, Group, Indicator, Item, Level, Term, Unit, build_model, natural_key
 from .pipeline import PACKAGE_ROOT, SetupError
 from .schema import SchemaSet, describe_path
 
@@ -31,8 +30,8 @@ KIND_ORDER = ("added", "removed", "moved", "renumbered", "changed", "status", "v
 SERIES = ("total", "women", "men")
 TOKEN = re.compile(r"\n\n|\S+")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-SPECIAL = {"id", "source", "parents", "number"}  # compared as identity, moves and renumbering
-FOLLOW_UP_SPECIAL = {"id", "source", "parents", "item", "period", "status", "assessment"}
+SPECIAL = {"id", "type", "parents", "number"}  # compared as identity, moves and renumbering
+FOLLOW_UP_SPECIAL = {"id", "type", "parents", "item", "period"}
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,7 @@ class FieldChange(Change):
 
 @dataclass
 class StatusChange(Change):
-    """A follow-up's status or assessment (``field``) of an item; old/new are vocabulary ids."""
+    """A follow-up's field that holds a vocabulary value (status, assessment, …) of an item; old/new are ids."""
 
     kind: ClassVar[str] = "status"
     period: str = ""
@@ -172,15 +171,16 @@ def diff_refs(content_dir: Path, old_ref: str, new_ref: str, *, schemas: Path | 
     cache = gitsource.BlobCache()
     old = gitsource.load_version(repo, old_ref, content, schemas, cache)
     new = gitsource.load_version(repo, new_ref, content, schemas, cache)
-    new_model = build_model(new.loaded)
+    new_model = build_model(new.loaded, new.schemas)
     before = {f.path: f for f in old.loaded.files}
     unchanged = {f.path for f in new.loaded.files if before.get(f.path) is f}  # one blob, parsed once
-    changes = compare(build_model(old.loaded), new_model, templates=templates, unchanged=unchanged)
+    changes = compare(build_model(old.loaded, old.schemas), new_model, templates=templates, unchanged=unchanged)
     config = {f.data["type"]: f.path for f in new.loaded.files if f.data["type"] in ("organisation", "model")}
     for change in changes:
         change.sources = change.sources or ((config[change.item_type],) if change.item_type in config else ())
     _attribute(changes, repo, content, old.commit, new.commit)
-    return ChangeSet(old_ref, new_ref, changes, "refs", new.date, old.commit, new.commit, new_model, new.schemas)
+    return ChangeSet(old_ref, new_ref, changes, "refs", new.date, old.commit, new.commit, new_model,
+                     new.schemas.for_content(new.loaded))
 
 
 def diff_periods(content: Content, old_period: str, new_period: str, *, schemas: SchemaSet | None = None) -> ChangeSet:
@@ -203,7 +203,7 @@ def compare(old: Content, new: Content, *, templates: Path | None = None, unchan
     their items are not compared field by field, which is what makes large diffs fast.
     """
     def differ(a: Item | None, b: Item | None) -> bool:
-        return a is None or b is None or a.source != b.source or a.source not in unchanged
+        return a is None or b is None or a.source_file != b.source_file or a.source_file not in unchanged
 
     changes = _config_changes(old, new) + _item_changes(old, new, differ)
     old_follow_ups, new_follow_ups = _follow_ups_by_key(old), _follow_ups_by_key(new)
@@ -225,18 +225,14 @@ def period_end(period: str) -> str:
 
 
 def label(item: Item) -> str:
-    """A short name for an item: its number and title, name or (shortened) text."""
-    if isinstance(item, Goal):
-        return f"{item.level.label} {item.number}: {item.title}" if item.number else f"{item.level.label}: {item.title}"
-    if isinstance(item, Assignment) and item.number:
-        return f"{item.number}. {item.title}"
-    if isinstance(item, Measure):
-        return shorten(item.text)
-    if isinstance(item, Indicator):
-        return item.name
-    if isinstance(item, FollowUp):
+    """A short name for an item: its level and number, then its title, name or text."""
+    if item.type_name == "follow_up":
         return f"{item.period}, {label(item.item)}"
-    return getattr(item, "title", "") or item.id
+    text = shorten(next((value for value in (getattr(item, f, None) for f in ("title", "name", "text"))
+                         if isinstance(value, str) and value), item.id))
+    if isinstance(item.level, Level):
+        return f"{item.level.label} {item.number}: {text}" if item.number else f"{item.level.label}: {text}"
+    return f"{item.number}. {text}" if item.number else text
 
 
 def shorten(text: str, width: int = 90) -> str:
@@ -245,20 +241,20 @@ def shorten(text: str, width: int = 90) -> str:
 
 
 def _item_changes(old: Content, new: Content, differ) -> list[Change]:
-    before = {i: item for i, item in old.items.items() if not isinstance(item, FollowUp)}
-    after = {i: item for i, item in new.items.items() if not isinstance(item, FollowUp)}
+    before = {i: item for i, item in old.items.items() if item.type_name != "follow_up"}
+    after = {i: item for i, item in new.items.items() if item.type_name != "follow_up"}
     changes: list[Change] = []
     for item_id in sorted(before.keys() | after.keys()):
         a, b = before.get(item_id), after.get(item_id)
         if not differ(a, b):
             continue
-        if a is not None and b is not None and type(a) is type(b):
+        if a is not None and b is not None and a.type_name == b.type_name:
             changes += _item_diff(a, b)
             continue
         if a is not None:
-            changes.append(Removed(a.type_name, a.id, label(a), sources=(a.source,)))
+            changes.append(Removed(a.type_name, a.id, label(a), sources=(a.source_file,)))
         if b is not None:
-            changes.append(Added(b.type_name, b.id, label(b), sources=(b.source,)))
+            changes.append(Added(b.type_name, b.id, label(b), sources=(b.source_file,)))
     return changes
 
 
@@ -269,7 +265,7 @@ def _item_diff(a: Item, b: Item) -> list[Change]:
     old_parents, new_parents = tuple(p.id for p in a.parents), tuple(p.id for p in b.parents)
     if old_parents != new_parents:
         changes.append(Moved(**base, field="parents", old=old_parents, new=new_parents))
-    if getattr(a, "number", None) != getattr(b, "number", None):
+    if a.number != b.number:
         changes.append(Renumbered(**base, field="number", old=a.number, new=b.number))
     if isinstance(b, Indicator):
         changes += _value_changes(a, b, base)
@@ -278,20 +274,20 @@ def _item_diff(a: Item, b: Item) -> list[Change]:
     return changes
 
 
-def _field_changes(a, b, base: dict, skip: set) -> list[Change]:
-    """A FieldChange for every (nested) value that differs, with a word diff for text."""
+def _field_changes(a: Item, b: Item, base: dict, skip: set) -> list[Change]:
+    """A FieldChange for every (nested) value of every field that differs, with a word diff for text."""
     changes = []
-    for f in dataclasses.fields(b):
-        if f.name in skip:
+    for name in dict.fromkeys(a.field_names + b.field_names):
+        if name in skip:
             continue
-        for path, x, y in _walk((f.name,), plain(getattr(a, f.name)), plain(getattr(b, f.name))):
+        for path, x, y in _walk((name,), plain(getattr(a, name, None)), plain(getattr(b, name, None))):
             words = word_diff(x, y) if isinstance(x, str) and isinstance(y, str) else ()
             changes.append(FieldChange(**base, field=describe_path(path), old=x, new=y, words=words))
     return changes
 
 
 def _value_changes(a: Indicator, b: Indicator, base: dict) -> list[Change]:
-    old, new = {v.period: v for v in a.values}, {v.period: v for v in b.values}
+    old, new = {v.period: v for v in a.series}, {v.period: v for v in b.series}
     changes = []
     for period in sorted(old.keys() | new.keys()):
         for series in SERIES:
@@ -314,7 +310,7 @@ def _config_changes(old: Content, new: Content) -> list[Change]:
 
 
 def _sources(a: Item, b: Item) -> tuple[str, ...]:
-    return (a.source,) if a.source == b.source else (a.source, b.source)
+    return (a.source_file,) if a.source_file == b.source_file else (a.source_file, b.source_file)
 
 
 # --------------------------------------------------------------------------
@@ -322,27 +318,29 @@ def _sources(a: Item, b: Item) -> tuple[str, ...]:
 # --------------------------------------------------------------------------
 
 
-def _follow_ups_by_key(content: Content) -> dict[tuple[str, str], FollowUp]:
+def _follow_ups_by_key(content: Content) -> dict[tuple[str, str], Item]:
     return {(period, item_id): f for period, by_item in content.follow_ups.items() for item_id, f in by_item.items()}
 
 
-def _follow_up_changes(pairs: list[tuple[FollowUp | None, FollowUp | None]]) -> list[Change]:
-    """Added and removed follow-ups; for pairs, status and assessment changes and field changes."""
+def _follow_up_changes(pairs: list[tuple[Item | None, Item | None]]) -> list[Change]:
+    """Added and removed follow-ups; for pairs, changes of vocabulary values and of other fields."""
     changes: list[Change] = []
     for a, b in pairs:
         if a is None or b is None:
             kind, f = (Added, b) if a is None else (Removed, a)
-            changes.append(kind("follow_up", f.id, label(f), sources=(f.source,)))
+            changes.append(kind("follow_up", f.id, label(f), sources=(f.source_file,)))
             continue
         subject = b.item
-        for name in ("status", "assessment"):
-            x, y = getattr(a, name), getattr(b, name)
+        terms = [n for n in dict.fromkeys(a.field_names + b.field_names)
+                 if isinstance(getattr(a, n, None), Term) or isinstance(getattr(b, n, None), Term)]
+        for name in terms:
+            x, y = getattr(a, name, None), getattr(b, name, None)
             if getattr(x, "id", None) != getattr(y, "id", None):
                 changes.append(StatusChange(subject.type_name, subject.id, label(subject), name, getattr(x, "id", None),
                                             getattr(y, "id", None), _sources(a, b), period=b.period,
                                             old_label=getattr(x, "label", None), new_label=getattr(y, "label", None)))
         base = {"item_type": "follow_up", "item_id": b.id, "label": label(b), "sources": _sources(a, b)}
-        changes += _field_changes(a, b, base, FOLLOW_UP_SPECIAL)
+        changes += _field_changes(a, b, base, FOLLOW_UP_SPECIAL | set(terms))
     return changes
 
 
@@ -382,17 +380,17 @@ def _renderer(cache: dict, content: Content, templates: Path):
     return cache[id(content)]
 
 
-def _numbering_inputs(content: Content, document: Document) -> tuple:
+def _numbering_inputs(content: Content, document: Item) -> tuple:
     """What a document's measure numbering depends on in the shipped templates.
 
-    The document's definition, the goal levels, and the id, parents, order, number,
-    level and origin of every item the document can reach: the items it names, all
+    The document's definition, the goal levels, and the type, id, parents, order,
+    number, level and origin of every item the document can reach: the items it names, all
     assignments of the origins it names, and all their descendants. Equal inputs give
     equal numbers, so the document need not be rendered.
     """
     named = set(_strings(document.contents))
     reach = [content.items[i] for i in sorted(named & content.items.keys())]
-    reach += [a for a in content.of_type(Assignment) if a.origin.id in named]
+    reach += [a for a in content.of_type("assignment") if a.origin.id in named]
     seen: dict[str, Item] = {}
     while reach:
         item = reach.pop()
@@ -405,9 +403,9 @@ def _numbering_inputs(content: Content, document: Document) -> tuple:
 
 
 def _structure(item: Item) -> tuple:
-    level, origin = getattr(item, "level", None), getattr(item, "origin", None)
-    return (item.type_name, item.id, tuple(p.id for p in item.parents), item.order, str(getattr(item, "number", "")),
-            level.id if level else "", origin.id if origin else "")
+    level, origin = item.level, getattr(item, "origin", None)
+    return (item.type_name, item.id, tuple(p.id for p in item.parents), item.order, str(item.number or ""),
+            getattr(level, "id", level) or "", getattr(origin, "id", origin) or "")
 
 
 def _strings(value) -> Iterator[str]:
@@ -430,7 +428,7 @@ def plain(value):
     """Model values as plain data: items and vocabulary entries by id, lists and dicts kept."""
     if isinstance(value, Item):
         return value.id
-    if isinstance(value, (Term, Status, Level, Unit, Group)):
+    if isinstance(value, (Term, Level, Unit, Group)):
         return value.id
     if dataclasses.is_dataclass(value):
         return plain(dataclasses.asdict(value))

@@ -26,7 +26,6 @@ Check = Callable[[Any], bool]
 ANNOTATIONS = {
     "$schema", "$id", "$defs", "$comment", "title", "description", "default",
     "examples", "deprecated", "readOnly", "writeOnly", "format",
-    "x-ref", "x-vocabulary", "x-markdown",
 }
 
 
@@ -105,8 +104,8 @@ class _Compiler:
     def _keyword_checks(self, schema: dict) -> list:
         checks = []
         for keyword, value in schema.items():
-            if keyword in ANNOTATIONS or keyword in ("then", "else"):
-                continue
+            if keyword in ANNOTATIONS or keyword in ("then", "else") or keyword.startswith("x-"):
+                continue  # annotations (styrdok's and anyone's x- keywords) never affect validity
             builder = getattr(self, "_kw_" + keyword.lstrip("$"), None)
             if builder is None:
                 raise Unsupported(keyword)

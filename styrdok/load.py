@@ -18,7 +18,7 @@ import hashlib
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,8 @@ MAX_DEPTH = 50  # nested lists and mappings
 SAFE_INDICATORS = 1000
 SUFFIXES = (".yaml", ".yml", ".md")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.S)
+# A top-level "type: x" or "id: x" line, read from a file that could not be parsed.
+DECLARED = re.compile(r"^(type|id):[ \t]*[\"']?([A-Za-z0-9_-]+)", re.M)
 # An anchor (&a) or alias (*a) can only start a node: after start, space or an indicator.
 ANCHOR_HINT = re.compile(r"(?:^|[\s:\-\[{,])[&*][^\s]", re.M)
 # Characters a content file may hold: tab, newline and printable text. This refuses
@@ -188,7 +190,11 @@ def load_file(path: Path, display: str, root: Path | None = None) -> SourceFile:
         raw = _read(path, root if root is not None else path.parent.resolve())
     except _Failure as failure:
         raise ContentError(Diagnostic(display, failure.line, failure.col, failure.message)) from None
-    return load_bytes(raw, display, markdown=path.suffix == ".md")
+    try:
+        return load_bytes(raw, display, markdown=path.suffix == ".md")
+    except ContentError as error:
+        error.declared = declared(raw)
+        raise
 
 
 def _read(path: Path, root: Path) -> bytes:
@@ -470,13 +476,15 @@ class LoadedContent:
     root: Path
     files: list[SourceFile]
     problems: list[Diagnostic]
+    # path -> (type, id) that a file which could not be read appears to declare (None if unclear)
+    unreadable: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
 def load_content(root: Path, display_root: Path | None = None) -> LoadedContent:
     """Load every ``*.yaml`` and ``*.md`` file below ``root``, in path order."""
     prefix = _display(root, display_root or root.parent)
     inside = root.resolve()
-    files, problems = [], []
+    files, problems, unreadable = [], [], {}
     for relative, error in _content_files(root):
         display = f"{prefix}/{relative}" if prefix and relative else prefix or relative
         if error is not None:
@@ -486,7 +494,15 @@ def load_content(root: Path, display_root: Path | None = None) -> LoadedContent:
             files.append(load_file(root / relative, display, inside))
         except ContentError as error:
             problems.append(error.diagnostic)
-    return LoadedContent(root, files, problems)
+            unreadable[display] = error.declared
+    return LoadedContent(root, files, problems, unreadable)
+
+
+def declared(raw: bytes) -> tuple[str | None, str | None]:
+    """The type and id a file that could not be parsed appears to declare, so that what
+    refers to it can wait for it instead of being reported as dangling."""
+    found = dict(DECLARED.findall(raw.decode("utf-8", "replace")))
+    return found.get("type"), found.get("id")
 
 
 def _content_files(root: Path) -> list[tuple[str, OSError | None]]:

@@ -1,31 +1,60 @@
-"""Stage 3, model: validated data becomes domain objects with resolved references.
+"""Stage 3, model: validated data becomes items with resolved references.
 
 ``build_model`` takes the files the load stage read (and validation accepted) and
-returns a ``Content``: every Goal, Assignment, Measure, Indicator, FollowUp and
-Document, with ids replaced by the objects they name and children indexed under
-their parents. Labels and vocabularies come from the content's own configuration.
+returns a ``Content``. Every item, of whatever type the schemas declare, is an
+``Item``: its core fields are typed, and every other field its schema allows is an
+attribute holding the value as written. Fields a schema marks as references
+(``x-ref``) or vocabulary values (``x-vocabulary``) hold the items and entries they
+name, and so do follow-up fields the model binds to a vocabulary. Children are
+indexed under their parents. Labels and vocabularies come from the content's own
+configuration.
 """
 
 from __future__ import annotations
 
+import copy
+import difflib
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import Any, Callable
 
 from .load import LoadedContent
+from .schema import type_schema_file
 
 DEFAULT_ORDER = 100
+CONFIG_TYPES = ("organisation", "model")
 
 
 @dataclass(frozen=True)
 class Term:
-    """A vocabulary entry: an id written in content, a label shown in reports."""
+    """A vocabulary entry: an id written in content, a label shown in reports.
+
+    Optional presentation and rules: an abbreviation, a description, a symbol shown
+    before the label, the follow-up fields it requires, whether it means the work is
+    done, and the phrases a generated summary uses for it.
+    """
 
     id: str
     label: str
     abbreviation: str | None = None
     description: str | None = None
+    symbol: str | None = None
+    requires: tuple[str, ...] = ()
+    done: bool = False
+    summary: dict | None = None  # phrases for generated prose: plural, common, neuter
+
+    @property
+    def shown(self) -> str:
+        """"✓ Färdig": the symbol, then the label as its text, so no reader gets the symbol alone."""
+        return f"{self.symbol} {self.label}" if self.symbol else self.label
+
+    def phrase(self, count: int, gender: str) -> str:
+        """"färdiga" for several, "färdig"/"färdigt" for one (by the noun's gender)."""
+        forms = self.summary or {}
+        key = "plural" if count != 1 else gender
+        return forms.get(key, self.label.lower())
 
 
 @dataclass(frozen=True)
@@ -35,22 +64,6 @@ class Level:
     plural: str
     parents: tuple[str, ...]
     heading: str | None = None
-
-
-@dataclass(frozen=True)
-class Status:
-    id: str
-    label: str
-    requires: tuple[str, ...]
-    done: bool = False
-    description: str | None = None
-    summary: dict | None = None  # phrases for generated prose: plural, common, neuter
-
-    def phrase(self, count: int, gender: str) -> str:
-        """"färdiga" for several, "färdig"/"färdigt" for one (by the noun's gender)."""
-        forms = self.summary or {}
-        key = "plural" if count != 1 else gender
-        return forms.get(key, self.label.lower())
 
 
 @dataclass(frozen=True)
@@ -75,71 +88,72 @@ class Group:
         return self.label
 
 
-@dataclass(eq=False)
-class Item:
-    """Every content item: its id, its type and the file it came from."""
+@dataclass(frozen=True)
+class Binding:
+    """A follow-up field's vocabulary for the items it applies to.
 
-    type_name: ClassVar[str] = ""  # the item's `type` in content
-    id: str
-    source: str
-    parents: list = field(default_factory=list)
-    order: int = DEFAULT_ORDER
+    Every condition given must hold for the item followed up: its type is one of
+    ``types``, its goal level one of ``levels``, it lies ``under`` one of these items.
+    """
+
+    field: str
+    vocabulary: str
+    types: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    under: tuple[str, ...] = ()
+    required: bool = True
 
     @property
-    def vocabulary_keys(self) -> tuple[str, str | None]:
-        """What selects this item's status vocabulary: its type and goal level."""
-        level = getattr(self, "level", None)
-        return self.type_name, level.id if level else None
+    def rank(self) -> int:
+        """Most specific first: a subtree, then a goal level, then an item type."""
+        return 0 if self.under else 1 if self.levels else 2
+
+    def applies(self, item_type: str, level: str | None, ancestors: Callable[[], set[str]]) -> bool:
+        return ((not self.types or item_type in self.types) and (not self.levels or level in self.levels)
+                and (not self.under or bool(ancestors() & set(self.under))))
+
+
+@dataclass(frozen=True)
+class ItemType:
+    """An item type the municipality declares: its schema file and Swedish names."""
+
+    id: str
+    label: str
+    plural: str
+    schema: str
+
+
+class Item:
+    """One content item, of any type.
+
+    Core fields are typed: ``id``, ``type``, ``parents`` (the parent items), ``order``,
+    ``number`` (a designation or fixed display number) and ``level`` (a goal's Level).
+    Every other field the item's schema allows is an attribute holding the value as
+    written, 0 and false included; a field left out holds its schema default, an empty
+    list for a list, or None. The names the pipeline itself uses (``reserved_names``)
+    cannot be fields.
+    """
+
+    def __init__(self, type_name: str, source_file: str, fields: dict[str, Any]):
+        self.__dict__.update(fields)
+        self.type_name = type_name
+        self.source_file = source_file
+        self.field_names = tuple(fields)
+        self.id: str = fields["id"]
+        self.order: int = DEFAULT_ORDER if fields.get("order") is None else fields["order"]
+        self.number = fields.get("number")
+        self.level = fields.get("level")
+        self.parents: list = fields.get("parents") or []
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} {self.id}>"
 
     @property
     def sort_key(self) -> tuple:
-        return (self.order, natural_key(getattr(self, "number", None) or ""), self.id)
+        return (self.order, natural_key(str(self.number or "")), self.id)
 
-
-@dataclass(eq=False)
-class Goal(Item):
-    type_name: ClassVar[str] = "goal"
-    level: Level | None = None
-    title: str = ""
-    number: str | None = None
-    description: str | None = None
-
-
-@dataclass(eq=False)
-class Assignment(Item):
-    type_name: ClassVar[str] = "assignment"
-    title: str = ""
-    year: int = 0
-    origin: Term | None = None
-    number: str | None = None
-    original_year: int | None = None
-    committees: list = field(default_factory=list)
-    description: str | None = None
-    merged_into: str | None = None
-    replaces: list = field(default_factory=list)
-
-
-@dataclass(eq=False)
-class SteeringDocument(Item):
-    type_name: ClassVar[str] = "steering_document"
-    title: str = ""
-    kind: str | None = None
-    adopted_by: str | None = None
-    year: int | None = None
-    url: str | None = None
-
-
-@dataclass(eq=False)
-class Measure(Item):
-    type_name: ClassVar[str] = "measure"
-    text: str = ""
-    expected_effects: list[str] = field(default_factory=list)
-    steering_documents: list[SteeringDocument] = field(default_factory=list)
-    years: dict | None = None
-    activities: list[str] = field(default_factory=list)
-    merged_into: str | None = None
-    replaces: list = field(default_factory=list)
-    reason: str | None = None
+    def resolve(self, model: GovernanceModel) -> None:
+        """Derive what a type's own behaviour needs once references are resolved."""
 
 
 @dataclass(frozen=True)
@@ -158,88 +172,71 @@ class IndicatorValue:
         return int(self.period[5:7]) if len(self.period) > 4 else None
 
 
-@dataclass(eq=False)
 class Indicator(Item):
-    type_name: ClassVar[str] = "indicator"
-    name: str = ""
-    source_name: str = ""
-    unit: str | None = None
-    definition: str | None = None
-    gender_split: bool = False
+    """An indicator: its values as a series, and its target as a direction or a value."""
+
     direction: Term | None = None
-    target_value: float | None = None
-    comparison: dict | None = None
-    values: list[IndicatorValue] = field(default_factory=list)
+
+    def resolve(self, model: GovernanceModel) -> None:
+        self.direction = model.vocabularies.get("target_directions", {}).get((self.target or {}).get("direction"))
+
+    @property
+    def source_name(self) -> str:
+        return self.source
+
+    @property
+    def target_value(self) -> float | None:
+        return (self.target or {}).get("value")
+
+    @cached_property
+    def series(self) -> list[IndicatorValue]:
+        return [IndicatorValue(v["period"], v.get("total"), v.get("women"), v.get("men")) for v in self.values]
 
     def value_for(self, year: int) -> IndicatorValue | None:
         """The latest value within a year (a full year beats a partial period)."""
-        within = [v for v in self.values if v.year == year]
+        within = [v for v in self.series if v.year == year]
         return max(within, key=lambda v: (v.month is None, v.month or 0)) if within else None
 
 
-@dataclass(eq=False)
-class Section(Item):
-    type_name: ClassVar[str] = "section"
-    title: str = ""
-    body: str = ""
+BEHAVIOUR: dict[str, type[Item]] = {"indicator": Indicator}
+CORE_FIELDS = ("id", "type", "parents", "order", "number", "level")
 
 
-@dataclass(eq=False)
-class Budget(Item):
-    type_name: ClassVar[str] = "budget"
-    title: str = ""
-    introduction: str | None = None
-    tables: list[dict] = field(default_factory=list)
-
-
-@dataclass(eq=False)
-class Calendar(Item):
-    type_name: ClassVar[str] = "calendar"
-    title: str = ""
-    caption: str = ""
-    introduction: str | None = None
-    months: list[dict] = field(default_factory=list)
-
-
-@dataclass(eq=False)
-class FollowUp(Item):
-    type_name: ClassVar[str] = "follow_up"
-    item: Item | None = None
-    period: str = ""
-    status: Status | None = None
-    assessment: Term | None = None
-    assessment_kind: str | None = None
-    comment: str | None = None
-    reason: str | None = None
-    expected_year: int | None = None
-
-
-@dataclass(eq=False)
-class Document(Item):
-    type_name: ClassVar[str] = "document"
-    kind: str = ""
-    title: str = ""
-    subtitle: str | None = None
-    committee: Unit | None = None
-    date: str = ""
-    diarienummer: str = ""
-    handlaggare: list[str] = field(default_factory=list)
-    period: str | None = None
-    indicator_years: list[int] | None = None
-    contents: list[dict] = field(default_factory=list)
-    memo: dict | None = None
-    history: list[dict] = field(default_factory=list)
+def reserved_names(item_type: str) -> set[str]:
+    """Attribute names an item of this type uses itself, which no schema field may take."""
+    cls = BEHAVIOUR.get(item_type, Item)
+    probe = cls.__new__(cls)
+    Item.__init__(probe, item_type, "", {"id": ""})
+    return (set(dir(probe)) - set(CORE_FIELDS)) | {"type_name", "source_file", "field_names"}
 
 
 @dataclass
 class GovernanceModel:
-    """The municipality's model: levels and vocabularies, from ``model`` content."""
+    """The municipality's model, from ``model`` content: goal levels, named vocabularies,
+    the vocabularies of follow-up fields, and the item types it declares."""
 
     levels: dict[str, Level]
-    origins: dict[str, Term]
-    directions: dict[str, Term]
-    statuses: dict[str, dict[str, Status]]
-    scales: dict[str, dict[str, Term]]
+    vocabularies: dict[str, dict[str, Term]]
+    follow_up: dict[str, list[Binding]]  # field -> bindings, most specific first
+    types: dict[str, ItemType]
+
+    @property
+    def origins(self) -> dict[str, Term]:
+        return self.vocabularies.get("origins", {})
+
+    def vocabulary(self, name: str) -> dict | None:
+        """A named vocabulary; ``levels`` names the goal levels."""
+        return self.levels if name == "levels" else self.vocabularies.get(name)
+
+    def binding(self, field: str, item_type: str, level: str | None, ancestors: Callable[[], set[str]]) -> Binding | None:
+        """The binding that gives a follow-up field its vocabulary for an item, if any."""
+        return next((b for b in self.follow_up.get(field, ()) if b.applies(item_type, level, ancestors)), None)
+
+    def vocabulary_for(self, field: str, item: Item) -> dict[str, Term] | None:
+        """The vocabulary of a follow-up field for the item followed up."""
+        level = item.level.id if isinstance(item.level, Level) else None
+        binding = self.binding(field, item.type_name, level, lambda: ancestor_ids(item))
+        return self.vocabularies.get(binding.vocabulary) if binding else None
 
 
 @dataclass
@@ -258,26 +255,21 @@ class Content:
     model: GovernanceModel
     items: dict[str, Item]
     children: dict[str, list[Item]]
-    follow_ups: dict[str, dict[str, FollowUp]]  # period -> item id -> follow-up
+    follow_ups: dict[str, dict[str, Item]]  # period -> item id -> follow-up
 
-    def of_type(self, cls: type) -> list:
-        return sorted((i for i in self.items.values() if type(i) is cls), key=lambda i: i.sort_key)
+    def of_type(self, item_type: str) -> list:
+        return sorted((i for i in self.items.values() if i.type_name == item_type), key=lambda i: i.sort_key)
 
-    def children_of(self, item: Item, cls: type) -> list:
-        return sorted((c for c in self.children.get(item.id, []) if type(c) is cls), key=lambda c: c.sort_key)
-
-    @property
-    def documents(self) -> list[Document]:
-        return self.of_type(Document)
+    def children_of(self, item: Item, item_type: str) -> list:
+        return sorted((c for c in self.children.get(item.id, []) if c.type_name == item_type), key=lambda c: c.sort_key)
 
     @property
-    def steering_documents(self) -> list[SteeringDocument]:
-        return sorted(self.of_type(SteeringDocument), key=lambda d: (d.title.lower(), d.id))
+    def documents(self) -> list[Item]:
+        return self.of_type("document")
 
-
-def vocabulary_for(table: dict, kind: str, level: str | None = None):
-    """A per-type vocabulary: the goal level's entry if there is one, else the item type's."""
-    return table.get(level) or table.get(kind)
+    @property
+    def steering_documents(self) -> list[Item]:
+        return sorted(self.of_type("steering_document"), key=lambda d: (d.title.lower(), d.id))
 
 
 def natural_key(text: str) -> tuple:
@@ -285,20 +277,62 @@ def natural_key(text: str) -> tuple:
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.findall(r"\d+|\D+", text))
 
 
-def build_model(loaded: LoadedContent) -> Content:
-    """Build the domain model from loaded, validated content."""
-    raw = {source.data["id"]: source for source in loaded.files}
-    by_type: dict[str, list] = defaultdict(list)
-    for source in loaded.files:
-        by_type[source.data["type"]].append(source)
-    organisation = _organisation(by_type["organisation"][0].data)
-    model = _governance_model(by_type["model"][0].data)
+def ancestor_ids(item: Item) -> set[str]:
+    """Ids of every item above this one, through parents at any depth."""
+    found: set[str] = set()
+    waiting = list(item.parents)
+    while waiting:
+        parent = waiting.pop()
+        if parent.id not in found:
+            found.add(parent.id)
+            waiting += parent.parents
+    return found
+
+
+def nearest(value, terms: dict) -> tuple[Any, bool]:
+    """The entry a mistyped value most likely means, and whether it was found by its id
+    rather than its label: one whose label or abbreviation the value is (in any case),
+    else the closest id or label. (None, False) when nothing is close."""
+    text = " ".join(str(value).split()).casefold()
+    names: dict[str, tuple[Any, bool]] = {}
+    for term in terms.values():
+        for name in (term.id, term.label, getattr(term, "abbreviation", None)):
+            if name:
+                names.setdefault(name.casefold(), (term, name == term.id))
+    if text in names:
+        return names[text]
+    close = difflib.get_close_matches(text, list(names), n=1, cutoff=0.6)
+    return names[close[0]] if close else (None, False)
+
+
+def build_model(loaded: LoadedContent, schemas=None) -> Content:
+    """Build the domain model from loaded, validated content and its schemas."""
+    schemas = (schemas or _package_schemas()).for_content(loaded)
+    configuration = {source.data["type"]: source.data for source in loaded.files if source.data["type"] in CONFIG_TYPES}
+    organisation = _organisation(configuration["organisation"])
+    model = governance_model(configuration["model"])
     items: dict[str, Item] = {}
-    for item_type, factory in FACTORIES.items():
-        for source in by_type[item_type]:
-            items[source.data["id"]] = factory(source.data, source.path, model, organisation)
-    _resolve(items, raw, organisation, model)
+    for source in loaded.files:
+        item_type = source.data["type"]
+        if item_type not in CONFIG_TYPES:
+            absent = schemas.fields(item_type)
+            fields = dict.fromkeys(absent)
+            fields.update(source.data)
+            for name, default in absent.items():
+                if default is not None and name not in source.data:
+                    fields[name] = copy.deepcopy(default)
+            if source.body is not None:
+                fields["body"] = source.body
+            items[source.data["id"]] = BEHAVIOUR.get(item_type, Item)(item_type, source.path, fields)
+    _resolve(items, organisation, model, schemas)
     return Content(organisation, model, items, _children(items), _follow_ups(items))
+
+
+@lru_cache(maxsize=1)
+def _package_schemas():
+    from .pipeline import PACKAGE_ROOT, load_schemas
+
+    return load_schemas(PACKAGE_ROOT / "schemas")
 
 
 def _organisation(data: dict) -> Organisation:
@@ -311,106 +345,62 @@ def _organisation(data: dict) -> Organisation:
 
 
 def _terms(entries: list[dict]) -> dict[str, Term]:
-    return {e["id"]: Term(e["id"], e["label"], e.get("abbreviation"), e.get("description")) for e in entries}
+    return {e["id"]: Term(e["id"], e["label"], e.get("abbreviation"), e.get("description"), e.get("symbol"),
+                          tuple(e.get("requires", ())), e.get("done", False), e.get("summary")) for e in entries}
 
 
-def _governance_model(data: dict) -> GovernanceModel:
-    return GovernanceModel(
-        levels={l["id"]: Level(l["id"], l["label"], l["plural"], tuple(l["parents"]), l.get("heading")) for l in data["levels"]},
-        origins=_terms(data["origins"]),
-        directions=_terms(data["target_directions"]),
-        statuses={
-            item_type: {s["id"]: Status(s["id"], s["label"], tuple(s["requires"]), s.get("done", False), s.get("description"), s.get("summary"))
-                        for s in entries}
-            for item_type, entries in data["statuses"].items()
-        },
-        scales={item_type: _terms(entries) for item_type, entries in data["assessment_scales"].items()},
-    )
+def governance_model(data: dict) -> GovernanceModel:
+    """The model of a (schema-valid) ``model`` file.
+
+    The older form is read too, so that earlier versions in git still load: ``origins``
+    and ``target_directions`` beside ``vocabularies``, and ``statuses`` and
+    ``assessment_scales`` holding a vocabulary per item type or goal level.
+    """
+    levels = {l["id"]: Level(l["id"], l["label"], l["plural"], tuple(l["parents"]), l.get("heading")) for l in data["levels"]}
+    vocabularies = {name: _terms(entries) for name, entries in data.get("vocabularies", {}).items()}
+    bindings: dict[str, list[Binding]] = defaultdict(list)
+    for name, rules in data.get("follow_up", {}).items():
+        bindings[name] += [Binding(name, r["vocabulary"], tuple(r.get("types", ())), tuple(r.get("levels", ())),
+                                   tuple(r.get("under", ())), r.get("required", True)) for r in rules]
+    for key in ("origins", "target_directions"):
+        if key in data:
+            vocabularies.setdefault(key, _terms(data[key]))
+    for key, name in (("statuses", "status"), ("assessment_scales", "assessment")):
+        for selector, entries in data.get(key, {}).items():
+            vocabularies[f"{name}-{selector}"] = _terms(entries)
+            where = {"levels": (selector,)} if selector in levels else {"types": (selector,)}
+            bindings[name].append(Binding(name, f"{name}-{selector}", **where))
+    types = {name: ItemType(name, entry["label"], entry["plural"], type_schema_file(name, entry))
+             for name, entry in data.get("types", {}).items()}
+    return GovernanceModel(levels, vocabularies, {f: sorted(b, key=lambda b: b.rank) for f, b in bindings.items()}, types)
 
 
-def _common(data: dict, source: str) -> dict:
-    return {"id": data["id"], "source": source, "order": data.get("order", DEFAULT_ORDER)}
-
-
-def _goal(data, source, model, _org):
-    return Goal(**_common(data, source), level=model.levels[data["level"]], title=data["title"],
-                number=data.get("number"), description=data.get("description"))
-
-
-def _assignment(data, source, model, _org):
-    return Assignment(**_common(data, source), title=data["title"], year=data["year"], origin=model.origins[data["origin"]],
-                      number=data.get("number"), original_year=data.get("original_year"), description=data.get("description"),
-                      merged_into=data.get("merged_into"), replaces=data.get("replaces", []))
-
-
-def _measure(data, source, _model, _org):
-    return Measure(**_common(data, source), text=data["text"], expected_effects=data.get("expected_effects", []),
-                   years=data.get("years"), activities=data.get("activities", []), merged_into=data.get("merged_into"),
-                   replaces=data.get("replaces", []), reason=data.get("reason"))
-
-
-def _indicator(data, source, model, _org):
-    target = data["target"]
-    return Indicator(**_common(data, source), name=data["name"], source_name=data["source"], unit=data.get("unit"),
-                     definition=data.get("definition"), gender_split=data.get("gender_split", False),
-                     direction=model.directions.get(target.get("direction")), target_value=target.get("value"),
-                     comparison=data.get("comparison"), values=[IndicatorValue(**v) for v in data.get("values", [])])
-
-
-def _simple(cls, *fields):
-    def factory(data, source, _model, _org):
-        return cls(**_common(data, source), **{f: data[f] for f in fields if f in data})
-    return factory
-
-
-def _section(data, source, _model, _org):
-    return Section(**_common(data, source), title=data["title"], body=data.get("body", ""))
-
-
-def _follow_up(data, source, _model, _org):
-    return FollowUp(**_common(data, source), period=data["period"], comment=data.get("comment"), reason=data.get("reason"),
-                    expected_year=data.get("expected_year"), assessment_kind=data.get("assessment_kind"))
-
-
-def _document(data, source, _model, org):
-    fields = ("kind", "title", "subtitle", "date", "diarienummer", "handlaggare", "period", "indicator_years", "contents", "memo", "history")
-    return Document(**_common(data, source), committee=org.units[data["committee"]], **{f: data[f] for f in fields if f in data})
-
-
-FACTORIES = {
-    "goal": _goal,
-    "assignment": _assignment,
-    "measure": _measure,
-    "indicator": _indicator,
-    "steering_document": _simple(SteeringDocument, "title", "kind", "adopted_by", "year", "url"),
-    "section": _section,
-    "budget": _simple(Budget, "title", "introduction", "tables"),
-    "calendar": _simple(Calendar, "title", "caption", "introduction", "months"),
-    "document": _document,
-    "follow_up": _follow_up,
-}
-
-
-def _resolve(items: dict[str, Item], raw: dict, organisation: Organisation, model: GovernanceModel) -> None:
-    """Replace ids by objects: parents, committees, steering documents, follow-up items."""
+def _resolve(items: dict[str, Item], organisation: Organisation, model: GovernanceModel, schemas) -> None:
+    """Replace ids by what they name: items, units and groups (``x-ref``), vocabulary
+    entries (``x-vocabulary``) in an item's own fields, and the values of follow-up
+    fields bound to a vocabulary. Nested values (inside lists of mappings) keep their ids."""
     named = {**organisation.units, **organisation.groups}
+    plans = {t: [(a.path[0], a.key, a.value) for a in found if a.key in ("x-ref", "x-vocabulary") and _own_field(a.path)]
+             for t, found in schemas.annotations.items()}
     for item in items.values():
-        data: dict[str, Any] = raw[item.id].data
-        item.parents = [items[p] for p in data.get("parents", [])]
-        if isinstance(item, Assignment):
-            item.committees = [named[c] for c in data["committees"]]
-        elif isinstance(item, Measure):
-            item.steering_documents = [items[s] for s in data.get("steering_documents", [])]
-        elif isinstance(item, FollowUp):
-            item.item = items[data["item"]]
-            subject = raw[data["item"]].data
-            keys = (subject["type"], subject.get("level"))
-            if "status" in data:
-                item.status = vocabulary_for(model.statuses, *keys)[data["status"]]
-            if "assessment" in data:
-                item.assessment = vocabulary_for(model.scales, *keys)[data["assessment"]]
-        elif isinstance(item, Section):
-            item.body = raw[item.id].body or ""
+        for name, key, value in plans.get(item.type_name, ()):
+            current = getattr(item, name)
+            if current is None:
+                continue
+            lookup = (lambda i: items[i] if i in items else named[i]) if key == "x-ref" else model.vocabulary(value).__getitem__
+            setattr(item, name, [lookup(v) for v in current] if isinstance(current, list) else lookup(current))
+    for item in items.values():
+        item.resolve(model)
+        if item.type_name == "follow_up":
+            for name in model.follow_up:
+                value = getattr(item, name, None)
+                if isinstance(value, str):
+                    setattr(item, name, model.vocabulary_for(name, item.item)[value])
+
+
+def _own_field(path: tuple) -> bool:
+    """A top-level field, or the entries of a top-level list."""
+    return len(path) == 1 or (len(path) == 2 and path[1] == "*")
 
 
 def _children(items: dict[str, Item]) -> dict[str, list[Item]]:
@@ -421,9 +411,9 @@ def _children(items: dict[str, Item]) -> dict[str, list[Item]]:
     return dict(children)
 
 
-def _follow_ups(items: dict[str, Item]) -> dict[str, dict[str, FollowUp]]:
-    periods: dict[str, dict[str, FollowUp]] = defaultdict(dict)
+def _follow_ups(items: dict[str, Item]) -> dict[str, dict[str, Item]]:
+    periods: dict[str, dict[str, Item]] = defaultdict(dict)
     for item in items.values():
-        if isinstance(item, FollowUp):
+        if item.type_name == "follow_up":
             periods[item.period][item.item.id] = item
     return dict(periods)

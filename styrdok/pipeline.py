@@ -65,7 +65,7 @@ class CheckResult:
 
     def summary(self) -> str:
         files = len(self.loaded.files) + len(self.loaded.problems)
-        warnings = len(self.diagnostics) - len(self.errors)
+        warnings = sum(1 for d in self.diagnostics if d.severity == "warning")
         if not self.diagnostics:
             return f"Inga fel i {files} filer."
         return f"{len(self.errors)} fel och {warnings} varningar i {files} filer."
@@ -107,4 +107,8 @@ def check(content: Path, schemas: Path | None = None, *, strict: bool = False, p
     diagnostics = validate(loaded, schema_set, period=period, workspace=workspace)
     if strict:
         diagnostics = promote_warnings(diagnostics)
-    return CheckResult(loaded, schema_set, diagnostics)
+    try:
+        extended = schema_set.for_content(loaded)  # with the item types the model declares
+    except SchemaInvalid as error:
+        raise SetupError(f"schemana i {schema_set.dir} kan inte användas: {error}") from None
+    return CheckResult(loaded, extended, diagnostics)

@@ -15,7 +15,7 @@ from pathlib import Path
 from .branding import Presentation
 from .export import FORMATS, ExportError, export
 from . import gitsource, history
-from .model import Content, Document, build_model
+from .model import Content, Item, build_model
 from .outputdir import OutputDir, PublishError, sha256_of
 from .pipeline import CheckResult, SetupError, check
 from .project import Branding, Templates, default_branding
@@ -53,7 +53,7 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     result = check(content, schemas, templates=templates)
     if result.errors:
         raise ContentInvalid(result)
-    model = build_model(result.loaded)
+    model = build_model(result.loaded, result.schemas)
     chosen = _choose(model.documents, documents)
     origin = provenance_of(result.loaded, [result.schemas.dir, *templates.search_path, *inputs])
     renderer = Renderer(model, templates, provenance=origin.line(), branding=branding)
@@ -107,7 +107,7 @@ class IncompleteBuild(Exception):
         self.artifacts, self.failures = artifacts, failures
 
 
-def _choose(available: list[Document], wanted: list[str] | None) -> list[Document]:
+def _choose(available: list[Item], wanted: list[str] | None) -> list[Item]:
     if not wanted:
         return available
     by_id = {doc.id: doc for doc in available}
@@ -117,7 +117,7 @@ def _choose(available: list[Document], wanted: list[str] | None) -> list[Documen
     return [by_id[name] for name in wanted]
 
 
-def _revision_tables(document: Document, model: Content, content: Path, templates: Templates) -> dict[str, RevisionTable]:
+def _revision_tables(document: Item, model: Content, content: Path, templates: Templates) -> dict[str, RevisionTable]:
     """For each ``revisions`` block: the plan at that earlier git version, compared with now."""
     tables = {}
     for block in (b["revisions"] for b in document.contents if "revisions" in b):
@@ -127,7 +127,7 @@ def _revision_tables(document: Document, model: Content, content: Path, template
             earlier = gitsource.load_version(repo, block["since"], gitsource.relative_path(repo, content))
         except gitsource.VersionInvalid as invalid:
             raise BuildError(f'{document.id}: innehållet vid versionen {block["since"]} har {len(invalid.diagnostics)} fel') from None
-        old = build_model(earlier.loaded)
+        old = build_model(earlier.loaded, earlier.schemas)
         if block["document"] not in old.items:
             raise BuildError(f'{document.id}: dokumentet {block["document"]} finns inte vid versionen {block["since"]}')
         tables[block["since"]] = revision_table(old, model, block["document"], block["since"], templates, earlier.date[:10])
@@ -143,14 +143,14 @@ def _check_names(jobs) -> None:
         seen[stem] = document.id
 
 
-def _kept(documents: list[Document], rebuilt: list[Document], formats: set[str]):
+def _kept(documents: list[Item], rebuilt: list[Item], formats: set[str]):
     """Which files of the current output a build keeps: those of documents that still
     exist, except the ones it makes anew (a rebuilt document in a chosen format)."""
     existing, remade = {doc.id for doc in documents}, {doc.id for doc in rebuilt}
     return lambda old: old.get("document") in existing and not (old.get("document") in remade and old.get("format") in formats)
 
 
-def _outputs(document: Document, templates: Templates) -> list[tuple[str, str]]:
+def _outputs(document: Item, templates: Templates) -> list[tuple[str, str]]:
     """(template, file stem) pairs: the document itself and its cover memo."""
     kind = templates.kind(document.kind)
     outputs = [(kind.template, document.id)]

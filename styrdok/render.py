@@ -3,7 +3,8 @@
 The Jinja2 templates in ``templates/`` hold all presentation: headings, table
 columns, captions and wording. This module gives them the model, Swedish number
 formatting (through babel) and a ``DocumentContext`` that numbers tables and
-measures in the order the template shows them, so every measure appears once.
+measures in the order the template shows them, so every measure appears once. A
+measure with a fixed ``number`` keeps it; the others are numbered 1…n.
 
 Templates place every string from content through one of the text policy's
 filters (``styrdok.markup``): ``text`` for plain fields, ``inline`` and
@@ -23,11 +24,9 @@ from babel.dates import get_month_names
 from babel.numbers import format_decimal
 
 from . import markup
-from .model import Assignment, Content, Document, FollowUp, Goal, Indicator, Item, Measure, Status, vocabulary_for
+from .model import Content, Item, Term
 from .project import Branding, Templates
 from .template_errors import explain
-
-KINDS = {"Assignment": Assignment, "Goal": Goal, "Indicator": Indicator, "Measure": Measure}
 
 MINUS = "\u2212"
 
@@ -40,8 +39,8 @@ class RenderError(Exception):
 class MeasureGroup:
     """Sibling goals shown together, and the measures their shared table lists."""
 
-    goals: list[Goal]
-    measures: list[tuple[int, Measure]]
+    goals: list[Item]
+    measures: list[tuple[int | str, Item]]
 
 
 @dataclass
@@ -49,10 +48,11 @@ class DocumentContext:
     """Numbering state while one document renders: tables and measures."""
 
     content: Content
-    document: Document
+    document: Item
     tables: int = 0
     appendices: int = 0
-    numbers: dict[str, int] = field(default_factory=dict)
+    numbers: dict[str, int | str] = field(default_factory=dict)  # measure id -> its number in the document
+    counted: int = 0  # measures numbered 1…n so far (those without a fixed number)
     revisions: dict = field(default_factory=dict)  # "since" ref -> RevisionTable
 
     def caption(self, text: str) -> str:
@@ -69,29 +69,32 @@ class DocumentContext:
         return self.appendices
 
     def children(self, item: Item, kind: str) -> list:
-        """Children of a kind, by class name (``Assignment``, ``Indicator``, ``Goal``)."""
-        return self.content.children_of(item, KINDS[kind])
+        """Children of one type: ``internal_control``, or by class-style name (``Assignment``)."""
+        return self.content.children_of(item, type_name(kind))
 
-    def take_measures(self, *parents: Item) -> list[tuple[int, Measure]]:
-        """Measures of these parents not yet shown, numbered through the document."""
+    def take_measures(self, *parents: Item) -> list[tuple[int | str, Item]]:
+        """Measures of these parents not yet shown: each with its fixed number, or else the
+        next number through the document."""
         taken = []
         for parent in parents:
-            for measure in self.content.children_of(parent, Measure):
+            for measure in self.content.children_of(parent, "measure"):
                 if measure.id not in self.numbers:
-                    self.numbers[measure.id] = len(self.numbers) + 1
+                    if measure.number is None:
+                        self.counted += 1
+                    self.numbers[measure.id] = self.counted if measure.number is None else measure.number
                     taken.append((self.numbers[measure.id], measure))
         return taken
 
-    def number_of(self, measure: Measure) -> int | None:
+    def number_of(self, measure: Item) -> int | str | None:
         return self.numbers.get(measure.id)
 
-    def subgoal_groups(self, goal: Goal) -> list[tuple[str, list[MeasureGroup]]]:
+    def subgoal_groups(self, goal: Item) -> list[tuple[str, list[MeasureGroup]]]:
         """Child goals under their level's heading; neighbours sharing measures share a table."""
         sections: dict[str, list[MeasureGroup]] = {}
-        for child in self.content.children_of(goal, Goal):
+        for child in self.content.children_of(goal, "goal"):
             heading = child.level.heading or child.level.plural
             groups = sections.setdefault(heading, [])
-            own = {m.id for m in self.content.children_of(child, Measure)}
+            own = {m.id for m in self.content.children_of(child, "measure")}
             if groups and own and own == {m.id for m in self._measures_of(groups[-1].goals)}:
                 groups[-1].goals.append(child)
             else:
@@ -101,51 +104,60 @@ class DocumentContext:
                 group.measures = self.take_measures(*group.goals)
         return list(sections.items())
 
-    def _measures_of(self, goals: list[Goal]) -> list[Measure]:
-        return [m for g in goals for m in self.content.children_of(g, Measure)]
+    def _measures_of(self, goals: list[Item]) -> list[Item]:
+        return [m for g in goals for m in self.content.children_of(g, "measure")]
 
-    def follow_up(self, item: Item) -> FollowUp | None:
+    def follow_up(self, item: Item) -> Item | None:
         """The item's follow-up for the document's period."""
         return self.content.follow_ups.get(self.document.period or "", {}).get(item.id)
 
-    def assignments(self) -> list[Assignment]:
+    def assignments(self) -> list[Item]:
         """Every assignment the document shows: under its goals, then in its origin sections."""
-        shown = [a for goal in self._listed_goals() for a in self.content.children_of(goal, Assignment)]
+        shown = [a for goal in self._listed_goals() for a in self.content.children_of(goal, "assignment")]
         return shown + [a for origin in self._listed_origins() for a in self.of_origin(origin)]
 
-    def measures(self) -> list[Measure]:
+    def measures(self) -> list[Item]:
         """Every measure under the document's assignments and committee goals, once each."""
-        parents = self.assignments() + [g for goal in self._listed_goals() for g in self.content.children_of(goal, Goal)]
-        unique = {m.id: m for parent in parents for m in self.content.children_of(parent, Measure)}
+        parents = self.assignments() + [g for goal in self._listed_goals() for g in self.content.children_of(goal, "goal")]
+        unique = {m.id: m for parent in parents for m in self.content.children_of(parent, "measure")}
         return list(unique.values())
 
-    def of_origin(self, origin: str) -> list[Assignment]:
-        return [a for a in self.content.of_type(Assignment) if a.origin.id == origin and not a.parents]
+    def of_origin(self, origin: str) -> list[Item]:
+        return [a for a in self.content.of_type("assignment") if a.origin.id == origin and not a.parents]
 
-    def status_counts(self, items: list[Item]) -> list[tuple[Status, int]]:
-        """How many items have each status this period, in the vocabulary's order."""
-        return [(status, len(group)) for status, group in self._by_status(items)]
+    def counts(self, items: list[Item], field: str = "status") -> list[tuple[Term, int]]:
+        """How many items have each value of a follow-up field this period: every entry of the
+        vocabularies the items use, in order, with 0 for an entry no item has."""
+        return [(term, len(group)) for term, group in self._grouped(items, field)]
 
-    def by_status_and_year(self, items: list[Item]) -> list[tuple[Status, list[tuple[int | None, list]]]]:
+    def status_counts(self, items: list[Item], field: str = "status") -> list[tuple[Term, int]]:
+        """Like ``counts``, without the entries no item has."""
+        return [(term, n) for term, n in self.counts(items, field) if n]
+
+    def by_status_and_year(self, items: list[Item]) -> list[tuple[Term, list[tuple[int | None, list]]]]:
         """Items grouped by status, then by the year they are expected done."""
         result = []
-        for status, group in self._by_status(items):
+        for status, group in self._grouped(items, "status"):
+            if not group:
+                continue
             years = sorted({self.follow_up(i).expected_year for i in group}, key=lambda y: (y is None, y or 0))
             result.append((status, [(year, [i for i in group if self.follow_up(i).expected_year == year]) for year in years]))
         return result
 
-    def _by_status(self, items: list[Item]) -> list[tuple[Status, list]]:
-        followed = [i for i in items if self.follow_up(i) and self.follow_up(i).status]
-        if not followed:
-            return []
-        vocabulary = vocabulary_for(self.content.model.statuses, *followed[0].vocabulary_keys) or {}
-        groups = [(status, [i for i in followed if self.follow_up(i).status.id == status.id]) for status in vocabulary.values()]
-        return [(status, group) for status, group in groups if group]
+    def _grouped(self, items: list[Item], field: str) -> list[tuple[Term, list]]:
+        terms: list[Term] = []
+        for item in items:
+            vocabulary = self.content.model.vocabulary_for(field, item) or {}
+            terms += [term for term in vocabulary.values() if term not in terms]
+        followed = [(i, getattr(self.follow_up(i), field, None)) for i in items if self.follow_up(i)]
+        return [(term, [i for i, value in followed if value == term]) for term in terms]
 
-    def statuses_for(self, kind: str) -> list[Status]:
-        return list(self.content.model.statuses.get(kind, {}).values())
+    def statuses_for(self, kind: str, field: str = "status") -> list[Term]:
+        """The entries a follow-up field takes for items of a type, as the model binds it."""
+        binding = self.content.model.binding(field, type_name(kind), None, set)
+        return list(self.content.model.vocabularies[binding.vocabulary].values()) if binding else []
 
-    def _listed_goals(self) -> list[Goal]:
+    def _listed_goals(self) -> list[Item]:
         return [self.content.items[g] for block in self.document.contents for g in block.get("goals", [])]
 
     def _listed_origins(self) -> list[str]:
@@ -154,7 +166,13 @@ class DocumentContext:
     def indicator_years(self, indicators: list) -> list[int]:
         if self.document.indicator_years:
             return list(self.document.indicator_years)
-        return sorted({value.year for indicator in indicators for value in indicator.values})
+        return sorted({value.year for indicator in indicators for value in indicator.series})
+
+
+def type_name(kind: str) -> str:
+    """An item type from a template's name for it: ``Assignment`` → ``assignment``,
+    ``InternalControl`` → ``internal_control``; type names pass unchanged."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", kind).lower()
 
 
 def collapse(text: str) -> str:
@@ -192,11 +210,11 @@ class Renderer:
                                 provenance=provenance,
                                 wordmark=branding and branding.municipality or content.organisation.municipality)
 
-    def render(self, document: Document, template: str, revisions: dict | None = None) -> str:
+    def render(self, document: Item, template: str, revisions: dict | None = None) -> str:
         """Render one template for a document into Markdown."""
         return tidy(self._render(DocumentContext(self.content, document, revisions=revisions or {}), template))
 
-    def measure_numbers(self, document: Document) -> dict[str, int]:
+    def measure_numbers(self, document: Item) -> dict[str, int | str]:
         """Measure id → the display number the document's own template gives it."""
         context = DocumentContext(self.content, document)
         self._render(context, self.templates.kind(document.kind).template)
@@ -210,12 +228,12 @@ class Renderer:
                 raise RenderError(self._explain(error, template, context.document)) from None
             searched = " och ".join(self.env.loader.searchpath)
             raise RenderError(f"mallen {error.name} finns inte (sökt i {searched}; när dokumentet "
-                              f"{context.document.id} ({context.document.source}) byggdes)") from None
+                              f"{context.document.id} ({context.document.source_file}) byggdes)") from None
         except Exception as error:  # a template that fails: file, line and document, never a traceback
             raise RenderError(self._explain(error, template, context.document)) from None
 
-    def _explain(self, error: Exception, template: str, document: Document) -> str:
-        return explain(error, self.templates.find(template) or template, f"dokumentet {document.id} ({document.source})")
+    def _explain(self, error: Exception, template: str, document: Item) -> str:
+        return explain(error, self.templates.find(template) or template, f"dokumentet {document.id} ({document.source_file})")
 
     def number(self, value, decimals: int | None = None) -> str:
         """Swedish number: 5 337, 1,53, −7 605 (non-breaking space, real minus)."""

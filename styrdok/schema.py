@@ -2,12 +2,14 @@
 
 Every schema file is registered under its ``$id``. ``item.schema.json`` dispatches on
 the ``type`` field with ``if``/``then``; the mapping from type to schema is read from
-it, so a new item type needs only a new schema file and one ``allOf`` entry.
+it. A municipality's own item types are declared in its model configuration (``types``)
+and each named schema file is added to that dispatch: ``for_content`` returns the set
+extended with them.
 
 Schemas also carry styrdok's own annotations, which drive the cross-file checks:
-``x-ref`` (the value is the id of an item of these types), ``x-vocabulary`` (the
-value is an id in that vocabulary of the model) and ``x-markdown`` (the value is
-Markdown text, ``inline`` or ``block``).
+``x-ref`` (the value is the id of an item of these types, or of any item for ``"*"``),
+``x-vocabulary`` (the value is an id in that vocabulary of the model) and
+``x-markdown`` (the value is Markdown text, ``inline`` or ``block``).
 
 A schema directory that cannot serve (invalid JSON, a malformed keyword, a ``$ref``
 to nothing) raises ``SchemaInvalid`` with one Swedish line naming the file.
@@ -15,6 +17,7 @@ to nothing) raises ``SchemaInvalid`` with one Swedish line naming the file.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 import re
@@ -67,23 +70,59 @@ class SchemaSet:
 
     def __init__(self, schema_dir: Path):
         self.dir = schema_dir
-        documents = _read_documents(schema_dir)
-        if ITEM_SCHEMA not in documents:
+        self.documents = _read_documents(schema_dir)
+        if ITEM_SCHEMA not in self.documents:
             raise SchemaInvalid(f"{ITEM_SCHEMA} saknas; det anger vilka objekttyper som finns")
         self.registry = Registry().with_resources(
-            (doc["$id"], Resource.from_contents(doc)) for doc in documents.values()
+            (doc["$id"], Resource.from_contents(doc)) for doc in self.documents.values()
         )
-        self.item_schema = documents[ITEM_SCHEMA]
-        resolver = self.registry.resolver(base_uri=self.item_schema["$id"])
-        self.validator = Draft202012Validator(self.item_schema, registry=self.registry)
+        self.base = self  # the set as read from the directory, without declared types
+        self._derived: dict[tuple, SchemaSet] = {}
+        self._fields: dict[str, dict[str, Any]] = {}
+        self._use(self.documents[ITEM_SCHEMA])
+        self.builtin_types = tuple(self.types)
+
+    def _use(self, item_schema: dict) -> None:
+        """Dispatch items through ``item_schema``: type schemas, annotations, checkers."""
+        self.item_schema = item_schema
+        resolver = self.registry.resolver(base_uri=item_schema["$id"])
+        self.validator = Draft202012Validator(item_schema, registry=self.registry)
         try:
-            self.is_valid = compile_schema(self.item_schema, resolver, ITEM_SCHEMA)
+            self.is_valid = compile_schema(item_schema, resolver, ITEM_SCHEMA)
         except Unsupported:
-            _check_against_metaschema(documents)
+            _check_against_metaschema(self.documents)
             self.is_valid = self.validator.is_valid
-        self.type_schemas = _type_schemas(self.item_schema, resolver)
+        self.type_schemas = _type_schemas(item_schema, resolver)
         self.types = sorted(self.type_schemas)
         self.annotations = {t: _type_annotations(t, s, resolver) for t, s in self.type_schemas.items()}
+
+    def for_content(self, loaded) -> "SchemaSet":
+        """This set extended with the item types the content's model declares (see ``declared_types``)."""
+        return self.with_types(declared_types(loaded, self))
+
+    def with_types(self, types: dict[str, str]) -> "SchemaSet":
+        """A set that also dispatches each ``type → schema file`` given; built once per distinct set."""
+        base, key = self.base, tuple(sorted(types.items()))
+        if not key:
+            return base
+        if key not in base._derived:
+            item_schema = copy.deepcopy(base.item_schema)
+            item_schema["properties"]["type"]["enum"] = list(item_schema["properties"]["type"]["enum"]) + [t for t, _ in key]
+            item_schema["allOf"] = list(item_schema.get("allOf", [])) + [_dispatch(t, base.documents[f]["$id"]) for t, f in key]
+            derived = copy.copy(base)
+            derived._fields = {}
+            derived._use(item_schema)
+            base._derived[key] = derived
+        return base._derived[key]
+
+    def fields(self, item_type: str) -> dict[str, Any]:
+        """The top-level fields a type's schema allows, in schema order, each with the value it
+        has when absent: the schema's ``default``, an empty list for a list, else None."""
+        if item_type not in self._fields:
+            schema = self.type_schemas.get(item_type, {})
+            resolver = self.registry.resolver(base_uri=schema.get("$id", ""))
+            self._fields[item_type] = {name: _absent_value(sub, resolver) for name, sub in schema.get("properties", {}).items()}
+        return self._fields[item_type]
 
     def errors(self, data: Any) -> list[SchemaError]:
         """Every violation in one item, explained in Swedish (empty when valid)."""
@@ -152,6 +191,40 @@ def _check_against_metaschema(documents: dict[str, dict]) -> None:
             raise SchemaInvalid(f"schemat {name} är felaktigt vid {where}: det följer inte JSON Schema 2020-12") from None
 
 
+def declared_types(loaded, schemas: SchemaSet) -> dict[str, str]:
+    """``type → schema file`` for each item type the model file declares that can be used:
+    a new name whose schema file is in the schema directory. The validator reports the rest."""
+    models = [f.data for f in loaded.files if isinstance(f.data, dict) and f.data.get("type") == "model"]
+    declared = models[0].get("types") if models else None
+    if not isinstance(declared, dict):
+        return {}
+    found = {}
+    for name, entry in declared.items():
+        schema_file = type_schema_file(name, entry)
+        if name not in schemas.builtin_types and isinstance(schema_file, str) and schema_file in schemas.documents:
+            found[name] = schema_file
+    return found
+
+
+def type_schema_file(name: str, entry) -> Any:
+    """The schema file a declared type names, by default ``<type>.schema.json``."""
+    return entry.get("schema", f"{name}.schema.json") if isinstance(entry, dict) else None
+
+
+def _dispatch(item_type: str, schema_id: str) -> dict:
+    return {"if": {"type": "object", "required": ["type"], "properties": {"type": {"const": item_type}}},
+            "then": {"$ref": schema_id}}
+
+
+def _absent_value(schema: dict, resolver) -> Any:
+    while "$ref" in schema and "default" not in schema and "type" not in schema:
+        resolved = resolver.lookup(schema["$ref"])
+        schema, resolver = resolved.contents, resolved.resolver
+    if "default" in schema:
+        return schema["default"]
+    return [] if schema.get("type") == "array" else None
+
+
 def _type_schemas(item_schema: dict, resolver) -> dict[str, dict]:
     """Read ``type → schema`` from the item schema's if/then dispatch."""
     result = {}
@@ -197,13 +270,13 @@ def _annotations(schema: dict, resolver, path: tuple = (), seen: frozenset = fro
 
 def _annotation(path: tuple, key: str, value: Any) -> Annotation:
     valid = {
-        "x-ref": isinstance(value, list) and all(isinstance(kind, str) for kind in value),
+        "x-ref": value == "*" or isinstance(value, list) and all(isinstance(kind, str) for kind in value),
         "x-vocabulary": isinstance(value, str),
         "x-markdown": value in MARKDOWN_KINDS,
     }[key]
     if not valid:
         raise SchemaInvalid(f'{key} vid {describe_path(path) or "översta nivån"} har värdet {json.dumps(value, ensure_ascii=False)[:60]}; '
-                            "x-ref ska vara en lista av objekttyper, x-vocabulary namnet på en vokabulär och x-markdown inline eller block")
+                            "x-ref ska vara en lista av objekttyper eller \"*\", x-vocabulary namnet på en vokabulär och x-markdown inline eller block")
     return Annotation(path, key, value)
 
 

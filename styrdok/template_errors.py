@@ -43,6 +43,7 @@ MESSAGES = [
 OBJECTS = [
     (r"^dict object$", "mappningen"),
     (r"^list object$", "listan"),
+    (r"^styrdok\.model\.(?:Item|Indicator) object$", "objektet"),  # any content item or document
     (r"^(?:[\w.]+\.)?(?P<a>\w+) object$", '"{a}"'),
     (r"^None$", "ett tomt värde (None)"),
 ]

@@ -2,13 +2,16 @@
 
 All problems are collected in one run and returned as diagnostics, each pointing at
 a file, a line and a column. Nothing here knows a municipality's vocabulary: levels,
-statuses and their required fields come from the content's ``model`` item, and the
-fields that hold references or Markdown are found through schema annotations.
+vocabularies, the follow-up fields bound to them and the item types come from the
+content's ``model`` item, and the fields that hold references or Markdown are found
+through schema annotations. A file that cannot be read or fails its schema is held:
+what refers to it waits, and one note at the file counts what waits on it.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -16,8 +19,8 @@ from . import history, markup
 from .diagnostics import Diagnostic
 from .kolada import missing_years
 from .load import LoadedContent, SourceFile, locate, node_at
-from .model import vocabulary_for
-from .schema import SchemaSet, describe_path, suggest, values_at
+from .model import GovernanceModel, governance_model, nearest, reserved_names
+from .schema import SchemaSet, describe_path, suggest, type_schema_file, values_at
 
 CONFIG_TYPES = ("organisation", "model")
 MEMO_SUFFIX = "-tjansteskrivelse"  # a document's memo is built as <id>-tjansteskrivelse, as publish names it
@@ -58,35 +61,80 @@ class Validator:
         self.diagnostics: list[Diagnostic] = list(loaded.problems)
         self.index = Index()
         self.model: dict = {}
+        self.governance: GovernanceModel | None = None
+        self.held: dict[str, str] = {}  # id -> file that failed, for items that could not be read or checked
+        self.held_types: dict[str, str | None] = {}  # file that failed -> the type it declares
+        self.waiting: dict[str, Counter] = defaultdict(Counter)  # failed file -> (singular, plural) -> how many wait
+        self.failed_documents: list[SourceFile] = []  # documents that failed their schema
 
     def report(self, source: SourceFile, path: tuple, message: str, *, key: bool = False, severity: str = "error") -> None:
         line, col = locate(source, path, key=key)
         self.diagnostics.append(Diagnostic(source.path, line, col, message, severity))
 
     def run(self, period: str | None = None) -> list[Diagnostic]:
+        self.schemas = self.schemas.for_content(self.loaded)
+        for path, (item_type, item_id) in self.loaded.unreadable.items():
+            self._hold(item_id, item_type, path)
         valid = [source for source in self.loaded.files if self._check_schema(source)]
         self._index(valid)
         self._check_config()
         for source in valid:
             self._check_markdown(source)
             self._check_references(source)
-        if self.model:
+        if self.governance:
             self._check_levels()
             self._check_follow_ups()
         self._check_cycles()
-        self._check_orphans()
-        self._check_unused_sections()
+        if "document" not in {kind for kind, _id in self.loaded.unreadable.values()}:  # an unread document may show anything
+            self._check_orphans()
+            self._check_unused_sections()
         self._check_documents()
         self.diagnostics += missing_years(valid)
-        if period:
+        if period and self.governance:
             self._check_period_complete(period)
+        self._report_waiting()
         return sorted(set(self.diagnostics))
 
     def _check_schema(self, source: SourceFile) -> bool:
-        errors = self.schemas.errors(source.data)
+        data = source.data
+        model_file = self._type_waits_on(data)
+        if model_file:
+            self.waiting[model_file][(f"fil av typen {data['type']}", f"filer av typen {data['type']}")] += 1
+            self._hold(data.get("id"), data["type"], model_file)
+            return False
+        errors = self.schemas.errors(data)
         for error in errors:
             self.report(source, error.path, error.message, key=error.at_key)
+        if errors and isinstance(data, dict):
+            self._hold(data.get("id"), data.get("type"), source.path)
+            if data.get("type") == "document":
+                self.failed_documents.append(source)
         return not errors
+
+    def _hold(self, item_id, item_type, path: str) -> None:
+        """Remember an item that could not be read or checked, so that what refers to it waits."""
+        self.held_types.setdefault(path, item_type if isinstance(item_type, str) else None)
+        if isinstance(item_id, str):
+            self.held.setdefault(item_id, path)
+
+    def _type_waits_on(self, data) -> str | None:
+        """The model file an item's unknown type waits on: the model could not be read, or it
+        declares the type but the type cannot be used until the model's own error is fixed."""
+        item_type = data.get("type") if isinstance(data, dict) else None
+        if not isinstance(item_type, str) or item_type in self.schemas.types:
+            return None
+        for path, (kind, _id) in self.loaded.unreadable.items():
+            if kind == "model":
+                return path
+        models = [s for s in self.loaded.files if isinstance(s.data, dict) and s.data.get("type") == "model"]
+        declared = models[0].data.get("types") if models else None
+        return models[0].path if isinstance(declared, dict) and item_type in declared else None
+
+    def _report_waiting(self) -> None:
+        for path, counts in self.waiting.items():
+            parts = [f"{n} {one if n == 1 else many}" for (one, many), n in sorted(counts.items())]
+            self.diagnostics.append(Diagnostic(path, 1, 1, f"{' och '.join(parts)} väntar på den här filen och "
+                                                           "kontrolleras när felet här är rättat", "note"))
 
     def _index(self, valid: list[SourceFile]) -> None:
         for source in valid:
@@ -113,10 +161,13 @@ class Validator:
             if len(found) > 1:
                 for extra in found[1:]:
                     self.report(extra, ("type",), f'det får bara finnas en fil av typen {config_type}; den första är {found[0].path}')
-            elif not found:
+            elif not found and config_type not in self.held_types.values():
                 self.diagnostics.append(Diagnostic(self._root_name(), 1, 1, f"innehållet saknar en fil av typen {config_type} (konfiguration)"))
         models = self.index.of_type("model")
-        self.model = models[0].data if models else {}
+        if models and self._check_model(models[0]):
+            self.model, self.governance = models[0].data, governance_model(models[0].data)
+        elif models:
+            self._hold(models[0].data["id"], "model", models[0].path)
 
     def _root_name(self) -> str:
         return self.loaded.root.name
@@ -164,29 +215,103 @@ class Validator:
             if annotation.key == "x-ref":
                 for path, ref in values_at(source.data, annotation.path):
                     self._check_reference(source, path, ref, annotation.value)
-            elif annotation.key == "x-vocabulary" and self.model:
+            elif annotation.key == "x-vocabulary" and self.governance:
                 for path, value in values_at(source.data, annotation.path):
                     self._check_vocabulary(source, path, value, annotation.value)
 
-    def _check_reference(self, source: SourceFile, path: tuple, ref: str, allowed: list[str]) -> None:
+    def _check_reference(self, source: SourceFile, path: tuple, ref: str, allowed: list[str] | str) -> None:
         kind = self.index.kinds.get(ref)
         if kind is None:
-            candidates = [i for i, k in self.index.kinds.items() if k in allowed]
+            waits_on = self._waits_on(ref, allowed)
+            if waits_on:
+                self.waiting[waits_on][("hänvisning", "hänvisningar")] += 1
+                return
+            candidates = [i for i, k in self.index.kinds.items() if _allows(allowed, k)]
             self.report(source, path, f'"{ref}" finns inte.{suggest(ref, candidates)}')
-        elif kind not in allowed:
-            wanted = " eller ".join(self._type_label(k) for k in allowed)
+        elif not _allows(allowed, kind):
+            wanted = "ett innehållsobjekt" if allowed == "*" else " eller ".join(self._type_label(k) for k in allowed)
             self.report(source, path, f'"{ref}" är {self._type_label(kind).lower()}, men här krävs {wanted.lower()}')
+
+    def _waits_on(self, ref: str, allowed: list[str] | str) -> str | None:
+        """The failed file a dangling reference waits on: the item's own, or the organisation's for a unit."""
+        if ref in self.held:
+            return self.held[ref]
+        if allowed != "*" and set(allowed) <= {"unit", "group"}:
+            return next((path for path, kind in self.held_types.items() if kind == "organisation"), None)
+        return None
 
     def _type_label(self, kind: str) -> str:
         labels = {"unit": "En nämnd eller ett bolag", "group": "En grupp"}
         return labels.get(kind) or self.schemas.title(kind)
 
     def _check_vocabulary(self, source: SourceFile, path: tuple, value: str, vocabulary: str) -> None:
-        entries = self.model.get(vocabulary, [])
-        ids = [entry["id"] for entry in entries]
-        if value not in ids:
-            shown = ", ".join(f'{entry["id"]} ({entry["label"]})' for entry in entries)
-            self.report(source, path, f'"{value}" finns inte i modellens {vocabulary}. Tillåtna: {shown}.{suggest(value, ids)}')
+        entries = self.governance.vocabulary(vocabulary)
+        if entries is not None:  # a vocabulary the model lacks is reported once, at the model
+            self._check_term(source, path, value, entries, f"i vokabulären {vocabulary}")
+
+    def _check_term(self, source: SourceFile, path: tuple, value, entries: dict, where: str):
+        """The vocabulary entry a value names, or None after reporting the allowed ones and the nearest."""
+        if isinstance(value, str) and value in entries:
+            return entries[value]
+        close, by_id = nearest(value, entries)
+        hint = "" if close is None else f' Menade du "{close.id}"?' if by_id else f' Menade du "{close.id}" ({close.label})?'
+        shown = ", ".join(f"{entry.id} ({entry.label})" for entry in entries.values())
+        self.report(source, path, f'värdet "{value}" finns inte {where}.{hint} Tillåtna: {shown}.')
+        return None
+
+    def _check_model(self, source: SourceFile) -> bool:
+        """The model's own consistency: declared types, follow-up bindings, the vocabularies
+        the schemas name. Returns False (after reporting) when the model cannot be used."""
+        before = len(self.diagnostics)
+        for name, entry in source.data.get("types", {}).items():
+            self._check_declared_type(source, name, entry)
+        vocabularies = set(source.data.get("vocabularies", {})) | {k for k in ("origins", "target_directions") if k in source.data}
+        for name, rules in source.data.get("follow_up", {}).items():
+            self._check_bindings(source, name, rules, vocabularies)
+        used = {(a.value, t) for t, found in self.schemas.annotations.items() for a in found if a.key == "x-vocabulary"}
+        for vocabulary, item_type in sorted(used):
+            if vocabulary not in vocabularies and vocabulary != "levels":
+                self.report(source, ("vocabularies",), f'vokabulären "{vocabulary}" saknas under vocabularies; schemat för '
+                                                       f'{self._type_label(item_type).lower()} använder den', key=True)
+        return len(self.diagnostics) == before
+
+    def _check_declared_type(self, source: SourceFile, name: str, entry: dict) -> None:
+        where = ("types", name)
+        schema_file = type_schema_file(name, entry)
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            self.report(source, where, f'typnamnet "{name}" får bara innehålla a–z, siffror och _, och börja med en bokstav', key=True)
+        elif name in self.schemas.builtin_types or name in ("unit", "group"):
+            self.report(source, where, f'typen "{name}" finns redan i styrdok; välj ett annat namn', key=True)
+        elif schema_file not in self.schemas.documents:
+            self.report(source, where, f'schemafilen {schema_file} finns inte i {self.schemas.dir}', key=True)
+        else:
+            clashes = sorted(set(self.schemas.type_schemas[name].get("properties", {})) & reserved_names(name))
+            for field_name in clashes:
+                self.report(source, where, f'fältet "{field_name}" i {schema_file} har ett namn som styrdok själv använder; '
+                                           "byt namn på fältet", key=True)
+
+    def _check_bindings(self, source: SourceFile, name: str, rules: list[dict], vocabularies: set[str]) -> None:
+        fields = self.schemas.type_schemas["follow_up"].get("properties", {})
+        if name not in fields:
+            self.report(source, ("follow_up", name), f'uppföljningar har inget fält "{name}"; lägg till det i '
+                                                     f'follow_up.schema.json eller rätta namnet.{suggest(name, fields)}', key=True)
+        levels = {level["id"] for level in source.data["levels"]}
+        for position, rule in enumerate(rules):
+            where = ("follow_up", name, position)
+            if rule["vocabulary"] not in vocabularies:
+                self.report(source, where + ("vocabulary",), f'vokabulären "{rule["vocabulary"]}" finns inte under '
+                                                             f'vocabularies.{suggest(rule["vocabulary"], vocabularies)}')
+            if not {"types", "levels", "under"} & rule.keys():
+                self.report(source, where, "regeln måste ange vilka objekt den gäller: types, levels eller under")
+            for key, known in (("types", self.schemas.types), ("levels", levels)):
+                for index, value in enumerate(rule.get(key, [])):
+                    if value not in known:
+                        self.report(source, where + (key, index), f'"{value}" finns inte bland {key}.{suggest(value, known)}')
+            for index, value in enumerate(rule.get("under", [])):
+                if self.index.kinds.get(value) == "document":
+                    listed = [i for block in self.index.items[value].data["contents"] for i in block.get("goals", []) + block.get("objects", [])]
+                    self.report(source, where + ("under", index), f'"{value}" är ett dokument, och inget ligger under ett dokument; '
+                                                                  f'ange i stället målen det tar med: {", ".join(listed) or "(inga)"}')
 
     def _check_levels(self) -> None:
         levels = {level["id"]: level for level in self.model["levels"]}
@@ -212,45 +337,46 @@ class Validator:
             if key in seen:
                 self.report(source, ("item",), f'"{data["item"]}" har redan en uppföljning för {data["period"]} i {seen[key].path}')
             seen.setdefault(key, source)
-            self._check_status(source, item.data)
-            self._check_assessment(source, item.data)
+            self._check_bound_fields(source, item.data)
 
-    def _check_status(self, source: SourceFile, item: dict) -> None:
+    def _check_bound_fields(self, source: SourceFile, item: dict) -> None:
+        """Every follow-up field the model binds to a vocabulary, for the item followed up:
+        there when required, a value in that vocabulary, with the fields the value requires."""
         data = source.data
-        vocabulary = vocabulary_for(self.model.get("statuses", {}), item["type"], item.get("level"))
-        if vocabulary is None:
-            if "status" in data:
-                self.report(source, ("status",), f"modellen har ingen statusvokabulär för {self._item_label(item)}; ta bort fältet status", key=True)
-            return
-        if "status" not in data:
-            self.report(source, (), f'fältet "status" ({self._field_title("status")}) saknas: {self._item_label(item)} ska ha en status')
-            return
-        entry = self._vocabulary_entry(source, "status", vocabulary, f"för {self._item_label(item)}")
-        for required in entry["requires"] if entry else ():
+        for name in self.governance.follow_up:
+            binding = self.governance.binding(name, item["type"], item.get("level"), lambda: self._ancestors(item["id"]))
+            if binding is None:
+                if name in data:
+                    self.report(source, (name,), f'modellen har ingen vokabulär för fältet "{name}" för {self._item_label(item)}; '
+                                                 "ta bort fältet", key=True)
+            elif name not in data:
+                if binding.required:
+                    self.report(source, (), f'fältet "{name}" ({self._field_title(name)}) saknas: {self._item_label(item)} '
+                                            f"ska ha ett värde ur vokabulären {binding.vocabulary}")
+            else:
+                vocabulary = self.governance.vocabularies[binding.vocabulary]
+                entry = self._check_term(source, (name,), data[name], vocabulary, f"för {self._item_label(item)}")
+                if entry:
+                    self._check_requires(source, name, entry, vocabulary)
+
+    def _check_requires(self, source: SourceFile, name: str, entry, vocabulary: dict) -> None:
+        data = source.data
+        for required in entry.requires:
             if required not in data:
-                self.report(source, ("status",), f'statusen {entry["label"]} kräver fältet "{required}" ({self._field_title(required)})', key=True)
-        if entry and not entry.get("done") and data.get("expected_year", 9999) < int(data["period"][:4]):
+                self.report(source, (name,), f'statusen {entry.label} kräver fältet "{required}" ({self._field_title(required)})', key=True)
+        progress = any(e.done for e in vocabulary.values())
+        if progress and not entry.done and data.get("expected_year", 9999) < int(data["period"][:4]):
             self.report(source, ("expected_year",), f'arbetet väntas klart {data["expected_year"]}, före periodens år; ange ett nytt år',
                         severity="warning")
 
-    def _check_assessment(self, source: SourceFile, item: dict) -> None:
-        scale = vocabulary_for(self.model.get("assessment_scales", {}), item["type"], item.get("level"))
-        if scale is None:
-            if "assessment" in source.data:
-                self.report(source, ("assessment",), f"modellen har ingen bedömningsskala för {self._item_label(item)}", key=True)
-        elif "assessment" not in source.data:
-            self.report(source, (), f'fältet "assessment" ({self._field_title("assessment")}) saknas: {self._item_label(item)} ska bedömas')
-        else:
-            self._vocabulary_entry(source, "assessment", scale, f"för {self._item_label(item)}")
-
-    def _vocabulary_entry(self, source: SourceFile, key: str, vocabulary: list[dict], context: str) -> dict | None:
-        value = source.data[key]
-        entry = next((e for e in vocabulary if e["id"] == value), None)
-        if entry is None:
-            ids = [e["id"] for e in vocabulary]
-            shown = ", ".join(f'{e["id"]} ({e["label"]})' for e in vocabulary)
-            self.report(source, (key,), f'värdet "{value}" finns inte {context}. Tillåtna: {shown}.{suggest(value, ids)}')
-        return entry
+    def _ancestors(self, item_id: str) -> set[str]:
+        found, waiting = set(), list(self.index.items[item_id].data.get("parents", []))
+        while waiting:
+            parent = waiting.pop()
+            if parent not in found and parent in self.index.items:
+                found.add(parent)
+                waiting += self.index.items[parent].data.get("parents", [])
+        return found
 
     def _item_label(self, item: dict) -> str:
         return f'{self._type_label(item["type"]).lower()} "{item["id"]}"'
@@ -264,7 +390,8 @@ class Validator:
             self.report(self.index.items[cycle[0]], ("parents",), "cykel i hierarkin: " + " → ".join(cycle))
 
     def _check_orphans(self) -> None:
-        shown = self._below(self._goals_in_documents())
+        # what reaches a failed file is given the benefit of the doubt
+        shown = self._below(self._goals_in_documents() | set(self.held))
         for source in self.index.of_type("measure"):
             if any(parent not in self.index.items for parent in source.data["parents"]):
                 continue  # already reported as a dangling reference
@@ -276,8 +403,10 @@ class Validator:
         shown, origins = set(), set()
         for source in self.index.of_type("document"):
             for block in source.data["contents"]:
-                shown.update(block.get("goals", []))
+                shown.update(block.get("goals", []) + block.get("objects", []))
                 origins.update(block.get("origins", []))
+        mentioned = self._mentioned_by_failed_documents()
+        shown, origins = shown | mentioned, origins | mentioned
         shown.update(s.data["id"] for s in self.index.of_type("assignment") if s.data["origin"] in origins)
         return shown
 
@@ -296,8 +425,20 @@ class Validator:
                     waiting.append(child)
         return reached
 
+    def _mentioned_by_failed_documents(self) -> set[str]:
+        """Every text in a document that failed its schema: what it may show, given the benefit of the doubt."""
+        found, waiting = set(), [source.data for source in self.failed_documents]
+        while waiting:
+            value = waiting.pop()
+            if isinstance(value, str):
+                found.add(value)
+            elif isinstance(value, (list, dict)):
+                waiting += value.values() if isinstance(value, dict) else value
+        return found
+
     def _check_unused_sections(self) -> None:
         used = {block["section"] for s in self.index.of_type("document") for block in s.data["contents"] if "section" in block}
+        used |= self._mentioned_by_failed_documents()
         for source in self.index.of_type("section"):
             if source.data["id"] not in used:
                 self.report(source, ("id",), "textavsnittet används inte i något dokument", severity="warning")
@@ -330,13 +471,14 @@ class Validator:
 
     def _check_period_complete(self, period: str) -> None:
         covered = {s.data["item"] for s in self.index.of_type("follow_up") if s.data["period"] == period}
-        tables = [self.model.get("statuses", {}), self.model.get("assessment_scales", {})]
         for item_id, kind in self.index.kinds.items():
             if kind in ("unit", "group") or item_id in covered:
                 continue
-            source = self.index.items[item_id]
-            if any(vocabulary_for(table, source.data["type"], source.data.get("level")) for table in tables):
-                self.report(source, ("id",), f"{self._item_label(source.data)} saknar uppföljning för perioden {period}")
+            item = self.index.items[item_id].data
+            bindings = [self.governance.binding(name, item["type"], item.get("level"), lambda: self._ancestors(item_id))
+                        for name in self.governance.follow_up]
+            if any(binding and binding.required for binding in bindings):
+                self.report(self.index.items[item_id], ("id",), f"{self._item_label(item)} saknar uppföljning för perioden {period}")
 
 
 def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
@@ -370,6 +512,15 @@ def _strings(data):
             yield path, value
         elif isinstance(value, (dict, list)):
             stack += [(path + (key,), child) for key, child in (value.items() if isinstance(value, dict) else enumerate(value))]
+
+
+def _allows(allowed: list[str] | str, kind: str) -> bool:
+    """Whether an ``x-ref`` admits an item of this kind; ``"*"`` admits every content item."""
+    return kind not in ("unit", "group", *CONFIG_TYPES) if allowed == "*" else kind in allowed
+
+
+def _is_block_scalar(source: SourceFile, path: tuple) -> bool:
+    return getattr(node_at(source, path), "style", None) in ("|", ">")
 
 
 def validate(loaded: LoadedContent, schemas: SchemaSet, *, period: str | None = None,

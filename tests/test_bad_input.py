@@ -45,6 +45,7 @@ MEMO = ("memo:\n  recipient: Nämnden\n  decision_intro: Nämnden beslutar\n  cl
 
 CASES = [
     Case("syntax-colon", "mal/syntax.yaml", "type: goal\nid: syntax\ntitle: Mål: med kolon: fel\n", 3, None, "kolon"),
+    Case("syntax-after-emphasis", "mal/kursiv.yaml", "type: goal\nid: kursiv\ndescription: Med *kursiv* text.\ntitle: Mål: med kolon\n", 4, 11, "kolon"),
     Case("syntax-unclosed-list", "mal/lista.yaml", "type: goal\nid: lista\nparents: [fokusmal-1\nlevel: council_goal\n", 3, 10, "avslutas aldrig"),
     Case("syntax-unclosed-quote", "mal/citat.yaml", "type: goal\nid: citat\ntitle: \"Ett mål\nlevel: council_goal\n", 3, 8, "citattecken"),
     Case("syntax-tab-indent", "mal/tabb.yaml", "type: goal\nid: tabb\nparents:\n\t- fokusmal-1\n", 4, 1, "tabbtecken"),

@@ -196,9 +196,9 @@ def test_renumbering_of_assignments_and_of_measures_in_documents(scenario):
 
 def test_configuration_changes_are_found_with_their_commits(scenario):
     [label] = find(scenario["changes"], "changed", "model")
-    assert (label.field, label.old, label.new) == ("statuses.assignment.forsenad.label", "Försenad", "Försenad mot plan")
+    assert (label.field, label.old, label.new) == ("vocabularies.work_status.forsenad.label", "Försenad", "Försenad mot plan")
     assert [c.author for c in label.commits] == ["Cecilia Ceder"]
-    assert changes.Titles(None).field("model", label.field) == "Statusvokabulärer › assignment › forsenad › Etikett"
+    assert changes.Titles(None).field("model", label.field) == "Vokabulärer › work_status › forsenad › Etikett"
 
 
 def test_changes_are_attributed_to_the_commits_that_touched_the_file(scenario):

@@ -70,7 +70,7 @@ def _prose_counts(text: str, noun: str, phrases: dict[str, str]) -> Counter:
 
 def _phrases() -> dict[str, str]:
     model = yaml.safe_load((CONTENT / "config" / "model.yaml").read_text(encoding="utf-8"))
-    return {form: status["id"] for status in model["statuses"]["assignment"] for form in status["summary"].values()}
+    return {form: status["id"] for status in model["vocabularies"]["work_status"] for form in status["summary"].values()}
 
 
 @pytest.mark.parametrize("document_id", ["delarsrapport-2025-04", "delarsrapport-2025-08"])
@@ -117,13 +117,13 @@ def test_missing_follow_up_fails_the_gate_at_the_item(tmp_path, capsys):
 
 
 def test_a_new_status_needs_only_configuration(tmp_path, capsys):
-    """Add "Pausad" to the model; validation, prose and definitions follow without Python changes."""
+    """Add "Pausad" to the model's status vocabulary; validation, prose and definitions follow without Python changes."""
     content = _copy_of_example(tmp_path)
     model_path = content / "config" / "model.yaml"
     model = model_path.read_text(encoding="utf-8")
     pausad = ("    - id: pausad\n      label: Pausad\n      description: Arbetet vilar i väntan på ett beslut.\n"
               "      summary: {plural: pausade, common: pausad, neuter: pausat}\n      requires: [comment, reason, expected_year]\n")
-    model_path.write_text(model.replace("  assignment:\n", "  assignment:\n" + pausad, 1), encoding="utf-8")
+    model_path.write_text(model.replace("  work_status:\n", "  work_status:\n" + pausad, 1), encoding="utf-8")
     follow_up = content / "uppfoljning" / "2025-08" / "2025-08-uppdrag-okad-egen-forsorjning.yaml"
     data = yaml.safe_load(follow_up.read_text(encoding="utf-8"))
     data["status"] = "pausad"

@@ -203,7 +203,7 @@ def parent_chain(root: Path, edit: dict) -> None:
     """A goal level that may sit under itself, a chain of ``depth`` goals, and a measure at its end."""
     model = root / "content" / "config" / "model.yaml"
     model.write_text(model.read_text(encoding="utf-8").replace(
-        "origins:", "  - id: delmal\n    label: Delmål\n    plural: Delmål\n    parents: [council_goal, delmal]\norigins:", 1),
+        "vocabularies:", "  - id: delmal\n    label: Delmål\n    plural: Delmål\n    parents: [council_goal, delmal]\nvocabularies:", 1),
         encoding="utf-8")
     folder = root / "content" / "kedja"
     folder.mkdir()

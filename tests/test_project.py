@@ -269,7 +269,7 @@ def test_template_runtime_error_names_file_line_and_document(project, capsys):
                  '{{ document.completion }}\n')
     assert build("--project", str(project), "--format", "md") == 1
     err = capsys.readouterr().err
-    assert re.search(r'mallar/verksamhetsplan\.md\.j2:3: fel i mallen: "Document" har inget fält "completion" '
+    assert re.search(r'mallar/verksamhetsplan\.md\.j2:3: fel i mallen: objektet har inget fält "completion" '
                      r"\(när dokumentet plan", err), err
     assert "Traceback" not in err
 
