@@ -19,6 +19,7 @@ from babel.numbers import format_decimal
 
 from .model import Assignment, Content, Document, FollowUp, Goal, Indicator, Item, Measure, Status, vocabulary_for
 from .project import Branding, Templates
+from .provenance import Provenance
 from .template_errors import explain
 
 KINDS = {"Assignment": Assignment, "Goal": Goal, "Indicator": Indicator, "Measure": Measure}
@@ -183,7 +184,7 @@ class Renderer:
     """
 
     def __init__(self, content: Content, templates: Path | Templates, locale: str = "sv_SE",
-                 provenance: str | None = None, branding: Branding | None = None):
+                 provenance: Provenance | None = None, branding: Branding | None = None):
         self.content = content
         self.locale = locale
         self.templates = templates if isinstance(templates, Templates) else Templates((Path(templates),))
