@@ -10,7 +10,6 @@ Markdown and timestamp always give byte-identical files.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import os
 import secrets
 import subprocess
@@ -20,6 +19,7 @@ from pathlib import Path
 import typst
 
 from .branding import BrandingError, Presentation
+from .fonts import font_dir
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pandoc"
 FORMATS = frozenset({"md", "docx", "pdf", "html"})
@@ -168,14 +168,9 @@ def _typeset(source: bytes, resources: Path, timestamp: int) -> bytes:
 @functools.cache
 def _fonts() -> typst.Fonts:
     """Only the fonts shipped with matplotlib (DejaVu) and with typst (Libertinus
-    Serif, New Computer Modern): the same on every machine.
-
-    The directory is found without importing matplotlib, which is slow.
-    """
-    spec = importlib.util.find_spec("matplotlib")
-    font_dir = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
+    Serif, New Computer Modern): the same on every machine."""
     return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True,
-                       font_paths=[str(font_dir)])
+                       font_paths=[str(font_dir())])
 
 
 def font_families() -> list[str]:
