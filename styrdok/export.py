@@ -19,6 +19,7 @@ from pathlib import Path
 import typst
 
 from .branding import BrandingError, Presentation
+from .docx_finish import finish_docx
 from .fonts import font_dir
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "pandoc"
@@ -79,6 +80,8 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
                 output = _typeset(output, resources, timestamp)
                 staged[_write_temp(run.target, output)] = run.target
             else:
+                if run.to == "docx":
+                    finish_docx(run.temp)  # contents, table widths, header and footer values
                 staged[run.temp] = run.target
         for temp, path in list(staged.items()):
             os.replace(temp, path)

@@ -207,12 +207,15 @@ def style_document(doc: Document, font: str, accent: str, head_fill: str, justif
     toc_heading = style(doc, "TOC Heading")
     run_props(toc_heading, size=16, bold=True, color=accent)
     para_props(toc_heading, before=0, after=12, page_break=True)
-    for level in (1, 2):
+    for level in (1, 2, 3, 4):
         toc = style(doc, f"toc {level}", based_on="Normal", style_id=f"TOC{level}")
         run_props(toc, bold=level == 1)
         para_props(toc, before=6 if level == 1 else 1, after=1, jc="left",
                    extra=f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs>'
                          f'<w:ind w:left="{(level - 1) * 340}"/>')
+    note = style(doc, "Contents Note", based_on="Normal")  # the contents' first line (docx_toc)
+    run_props(note, size=9, italic=True, color=MUTED)
+    para_props(note, before=0, after=6, jc="left")
 
     caption = style(doc, "Caption")
     run_props(caption, size=9, italic=True, color=MUTED)
@@ -279,6 +282,7 @@ def table_style(doc: Document, accent: str, head_fill: str) -> None:
     </w:tblCellMar>
   </w:tblPr>
   <w:tblStylePr w:type="firstRow">
+    <w:pPr><w:suppressAutoHyphens/></w:pPr>
     <w:rPr><w:b/><w:bCs/></w:rPr>
     <w:tblPr/>
     <w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>

@@ -89,6 +89,8 @@ def test_every_file_carries_its_provenance(built):
     assert pdf.metadata["/CreationDate"].startswith("D:20250916080000")
     word = zipfile.ZipFile(output / f"{PLAN}.docx")
     assert line in word.read("docProps/custom.xml").decode("utf-8")
+    footers = [word.read(name).decode("utf-8") for name in word.namelist() if name.startswith("word/footer")]
+    assert any(line in footer for footer in footers)  # the field's value, for viewers that do not compute it
 
 
 def test_the_colophon_gives_every_detail_in_every_format(built):
