@@ -35,7 +35,8 @@ def write_contents(body: etree._Element, outline_levels: dict[str, int]) -> None
     if field is None:
         return
     paragraph, instruction = field
-    first, last = (int(level) for level in DEPTH.search(instruction).groups())
+    depth = DEPTH.search(instruction)
+    first, last = (int(level) for level in depth.groups()) if depth else (1, 9)  # Word's default: every level
     headings = [(level, p) for p in body.iterchildren(f"{W}p")
                 if first <= (level := outline_levels.get(_style(p), 0)) <= last]
     ids = [int(value) for value in body.xpath("//w:bookmarkStart/@w:id", namespaces={"w": W_NS}) if value.isdigit()]

@@ -14,6 +14,7 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 
 from styrdok.branding import Presentation, typst_definitions
+from styrdok.docx_toc import write_contents
 from styrdok.export import export
 from styrdok.fonts import font_files, metrics
 from styrdok.project import default_branding
@@ -186,3 +187,14 @@ def test_finishing_keeps_the_order_and_dates_of_the_parts(finished, tmp_path):
     infos = zipfile.ZipFile(path).infolist()
     assert infos[0].filename == "[Content_Types].xml"
     assert {info.date_time for info in infos} <= {(2025, 1, 1, 0, 0, 0), (1980, 1, 1, 0, 0, 0)}
+
+
+def test_a_contents_field_without_a_depth_lists_every_heading():
+    body = etree.fromstring(
+        f'<w:body xmlns:w="{W[1:-1]}"><w:p><w:r><w:fldChar w:fldCharType="begin"/>'
+        '<w:instrText>TOC \\h</w:instrText><w:fldChar w:fldCharType="separate"/><w:fldChar w:fldCharType="end"/>'
+        '</w:r></w:p><w:p><w:pPr><w:pStyle w:val="H1"/></w:pPr><w:r><w:t>Ett</w:t></w:r></w:p>'
+        '<w:p><w:pPr><w:pStyle w:val="H4"/></w:pPr><w:r><w:t>Fyra</w:t></w:r></w:p></w:body>')
+    write_contents(body, {"H1": 1, "H4": 4})
+    assert [("".join(link.itertext()), link.get(f"{W}anchor")) for link in body.iter(f"{W}hyperlink")] == [
+        ("Ett", "_Toc00000001"), ("Fyra", "_Toc00000002")]
