@@ -100,7 +100,7 @@ def typst_definitions(branding: Branding) -> bytes:
                 f"height: {branding.logo.height_mm:g}mm)")
     return (f"// The branding, from styrdok.yaml.\n"
             f'#let brand = (accent: rgb("{branding.accent}"), table-header: rgb("{branding.table_header}"), '
-            f"font: {_typst_string(branding.font)}, logo: {logo})\n").encode("utf-8")
+            f"font: {_typst_string(branding.font)}, justify: {str(branding.justify).lower()}, logo: {logo})\n").encode("utf-8")
 
 
 def _typst_string(text: str) -> str:

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from . import htmlcheck, markup
 from .branding import BrandingError, Presentation
+from .docx_finish import finish_docx
+from .fonts import font_dir
 from .pipeline import PACKAGE_ROOT
 from .typeset import TypesetError, typeset
 from .typeset import fonts as typeset_fonts
@@ -83,6 +85,8 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
             else:
                 if run.to == "html":
                     _check_html(run.temp, run.target.name)
+                if run.to == "docx":
+                    finish_docx(run.temp)  # contents, table widths, header and footer values
                 staged[run.temp] = run.target
         for temp, path in list(staged.items()):
             os.replace(temp, path)
@@ -188,7 +192,7 @@ def _typeset(source: bytes, resources: Path, timestamp: int, name: str = "PDF-fi
 
 def font_families() -> list[str]:
     """The font families a PDF can use."""
-    return sorted(set(typeset_fonts().families()))
+    return sorted(set(typeset_fonts(str(font_dir())).families()))
 
 
 @functools.cache

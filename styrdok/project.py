@@ -43,8 +43,9 @@ class Branding:
     logo: Logo | None
     accent: str
     table_header: str
-    font: str  # PDF and HTML (embedded in the PDF, so it must be available)
-    word_font: str  # DOCX (Word uses the reader's copy)
+    font: str  # every format (embedded in the PDF, so it must be available)
+    word_font: str | None  # DOCX only, a font the readers have; None: the same font, embedded
+    justify: bool = False  # body text justified rather than ragged right, in every format
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,8 @@ def _branding(data: dict, base: Path) -> Branding:
         accent=data["colours"]["accent"].lower(),
         table_header=data["colours"]["table_header"].lower(),
         font=data["font"],
-        word_font=data["word_font"],
+        word_font=data.get("word_font"),
+        justify=data["justify"],
     )
 
 

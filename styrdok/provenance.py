@@ -1,8 +1,10 @@
 """Provenance: which commit and which content a build came from.
 
-Every document carries it (footer and file properties) and so does the manifest, so
-an auditor can tie a published file to the repository. The commit time is also the
-build's timestamp, which makes a rebuild of the same commit byte-identical.
+Every document carries it, worded for readers: a short line in the page footer, the
+full values on the closing "Dokumentinformation" page and in the file properties. The
+manifest has it as data. An auditor can so tie a published file to the repository. The
+commit time is also the build's timestamp, which makes a rebuild of the same commit
+byte-identical.
 """
 
 from __future__ import annotations
@@ -10,11 +12,16 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
+
+from babel.dates import format_date
 
 from .git import GitError, git_text
 from .load import LoadedContent
+
+
+SHORT = 7  # characters of the commit id in the footer line
 
 
 @dataclass(frozen=True)
@@ -26,12 +33,31 @@ class Provenance:
     modified: bool = False  # uncommitted changes in the build's inputs
 
     def line(self) -> str:
-        """The short Swedish line printed in footers."""
-        digest = f"innehåll sha256:{self.content_sha256[:12]}"
+        """The short Swedish line in page footers: "Version add180b · 26 november 2026"."""
         if not self.commit:
-            return f"Commit okänd (byggd utanför git, till exempel ur en ZIP-fil), {digest}"
-        suffix = " med ändringar som inte är incheckade" if self.modified else ""
-        return f"Commit {self.commit[:12]} ({self.commit_date[:10]}){suffix}, {digest}"
+            return "Utkast utan versionsnummer"
+        version = f"{'Utkast efter version' if self.modified else 'Version'} {self.commit[:SHORT]}"
+        return f"{version} · {self.date()}"
+
+    def date(self) -> str:
+        """The commit's date in Swedish ("26 november 2026"), "" outside git."""
+        if not self.commit_date:
+            return ""
+        return format_date(date.fromisoformat(self.commit_date[:10]), "d MMMM y", locale="sv_SE")
+
+    def details(self) -> list[tuple[str, str]]:
+        """(label, value) rows for the closing "Dokumentinformation" section and the file properties."""
+        rows = [("Versionsnummer", self.commit or "saknas, dokumentet är inte framställt ur en sparad version")]
+        if self.commit:
+            rows.append(("Versionens datum", self.date()))
+        rows.append(("Innehållets kontrollsumma (SHA-256)", self.content_sha256))
+        if self.modified:
+            rows.append(("Anmärkning", "Underlaget hade ändringar som ännu inte var sparade som en version."))
+        return rows
+
+    def summary(self) -> str:
+        """Every detail on one line, for the PDF's and Word file's properties."""
+        return "; ".join(f"{label}: {value}" for label, value in self.details())
 
     def as_dict(self) -> dict:
         return {"commit": self.commit, "commit_date": self.commit_date, "content_sha256": self.content_sha256,

@@ -1,20 +1,25 @@
 """The reference.docx that DOCX export takes its styles from, made from the branding.
 
 Starts from pandoc's own reference document and restyles it with python-docx
-as a sober Swedish municipal report: A4, the branding's Word font, headings in
-its accent colour, tables with a shaded repeating header row, captions below
-tables, Swedish language, and a running header (title, diarienummer) and footer
-(provenance, "Sida N av M") built from fields that Word and LibreOffice fill
-from the document properties pandoc writes (TITLE, DOCPROPERTY). The first page
-(cover or letterhead) has no running header or footer; it holds the logo, with
-its alternative text, when the branding has one. The same branding always
-gives the same bytes.
+as a sober Swedish municipal report: A4, the branding's font and alignment (the
+PDF's font, embedded so that readers without it see the same text, unless the
+branding names a separate Word font), headings in its accent colour, tables
+with a shaded repeating header row, captions below tables, Swedish language,
+and a running header (title, diarienummer) and footer (version line, "Sida N av
+M") built from fields that Word and LibreOffice fill from the document
+properties pandoc writes (TITLE, DOCPROPERTY). The first page (cover or
+letterhead) has no running header or footer; it holds the logo, with its
+alternative text, when the branding has one. The same branding always gives
+the same bytes.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
 import subprocess
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -23,7 +28,9 @@ from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
+from lxml import etree
 
+from .fonts import STYLES, font_files, panose, subset_font
 from .project import Branding
 
 MUTED = "555555"
@@ -147,13 +154,16 @@ def para_props(element, *, before: float | None = None, after: float | None = No
 def reference_docx(branding: Branding) -> bytes:
     """The reference document for one branding."""
     doc = default_reference()
-    style_document(doc, branding.word_font, _word_colour(branding.accent), _word_colour(branding.table_header))
+    font = branding.word_font or branding.font
+    style_document(doc, font, _word_colour(branding.accent), _word_colour(branding.table_header),
+                   justify=branding.justify)
     page_setup(doc)
     if branding.logo:
         add_logo(doc, branding.logo.file, branding.logo.alt, branding.logo.height_mm)
-    settings(doc)
+    embedded = {} if branding.word_font else font_files(branding.font)
+    settings(doc, embed_fonts=bool(embedded))
     doc.core_properties.title = "Referensdokument för styrdok"
-    return save_reproducibly(doc)
+    return save_reproducibly(doc, functools.partial(embed_font, family=font, files=embedded) if embedded else None)
 
 
 def _word_colour(colour: str) -> str:
@@ -161,7 +171,7 @@ def _word_colour(colour: str) -> str:
     return colour.lstrip("#").upper()
 
 
-def style_document(doc: Document, font: str, accent: str, head_fill: str) -> None:
+def style_document(doc: Document, font: str, accent: str, head_fill: str, justify: bool = False) -> None:
     """Fonts, language and spacing defaults, then each style pandoc uses."""
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     rpr_default = defaults.find(qn("w:rPrDefault"))
@@ -178,7 +188,7 @@ def style_document(doc: Document, font: str, accent: str, head_fill: str) -> Non
         for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
             rfonts.set(qn(f"w:{attr}"), font)
 
-    para_props(style(doc, "Body Text"), before=0, after=6, line=1.15, jc="both")
+    para_props(style(doc, "Body Text"), before=0, after=6, line=1.15, jc="both" if justify else "left")
     para_props(style(doc, "Compact"), before=1, after=1, line=1.0, jc="left")
     para_props(style(doc, "Block Text"), before=3, after=9, jc="left")
 
@@ -197,12 +207,15 @@ def style_document(doc: Document, font: str, accent: str, head_fill: str) -> Non
     toc_heading = style(doc, "TOC Heading")
     run_props(toc_heading, size=16, bold=True, color=accent)
     para_props(toc_heading, before=0, after=12, page_break=True)
-    for level in (1, 2):
+    for level in (1, 2, 3, 4):
         toc = style(doc, f"toc {level}", based_on="Normal", style_id=f"TOC{level}")
         run_props(toc, bold=level == 1)
         para_props(toc, before=6 if level == 1 else 1, after=1, jc="left",
                    extra=f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs>'
                          f'<w:ind w:left="{(level - 1) * 340}"/>')
+    note = style(doc, "Contents Note", based_on="Normal")  # the contents' first line (docx_toc)
+    run_props(note, size=9, italic=True, color=MUTED)
+    para_props(note, before=0, after=6, jc="left")
 
     caption = style(doc, "Caption")
     run_props(caption, size=9, italic=True, color=MUTED)
@@ -269,6 +282,7 @@ def table_style(doc: Document, accent: str, head_fill: str) -> None:
     </w:tblCellMar>
   </w:tblPr>
   <w:tblStylePr w:type="firstRow">
+    <w:pPr><w:suppressAutoHyphens/></w:pPr>
     <w:rPr><w:b/><w:bCs/></w:rPr>
     <w:tblPr/>
     <w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>
@@ -337,9 +351,12 @@ def page_setup(doc: Document) -> None:
         text("Sida ", 8), field("PAGE", 8), text(" av ", 8), field("NUMPAGES", 8)])
 
 
-def settings(doc: Document) -> None:
-    """Swedish defaults; ask Word to update fields (TOC, header) on opening."""
+def settings(doc: Document, embed_fonts: bool = False) -> None:
+    """Swedish defaults; ask Word to update fields (TOC, header) on opening; use the
+    fonts embedded in the file."""
     element = doc.settings.element
+    if embed_fonts:
+        element.find(qn("w:zoom")).addnext(parse_xml(f"<w:embedTrueTypeFonts {W}/>"))
     tab_stop = element.find(qn("w:defaultTabStop"))
     tab_stop.addnext(parse_xml(f'<w:autoHyphenation {W} w:val="true"/>'))
     anchor = element.find(qn("w:savePreviewPicture"))
@@ -357,12 +374,62 @@ def add_logo(doc: Document, image: Path, alt: str, height_mm: float) -> None:
     picture._inline.docPr.set("descr", alt)
 
 
-def save_reproducibly(doc: Document) -> bytes:
-    """The document with fixed zip timestamps, so the same input gives identical bytes."""
+FONT_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/font"
+OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+EMBED_TAGS = {"regular": "embedRegular", "bold": "embedBold", "italic": "embedItalic", "bold_italic": "embedBoldItalic"}
+
+
+def embed_font(parts: dict[str, bytes], family: str, files: dict[str, Path]) -> None:
+    """Embed the family's styles in the package ``parts`` (name -> bytes), as Word does:
+    each a subset, obfuscated with a key derived from its bytes (ECMA-376 part 2)."""
+    table = etree.fromstring(parts["word/fontTable.xml"])
+    for old in table.findall(qn("w:font")):
+        if old.get(qn("w:name")) == family:
+            table.remove(old)
+    entry = etree.SubElement(table, qn("w:font"), {qn("w:name"): family})
+    classification = panose(files["regular"])
+    sans = classification[2:4] in ("0B", "0C", "0D")  # PANOSE serif style: sans serif
+    for tag, value in (("panose1", classification), ("charset", "00"), ("family", "swiss" if sans else "roman"),
+                       ("pitch", "variable")):
+        etree.SubElement(entry, qn(f"w:{tag}"), {qn("w:val"): value})
+    relationships = []
+    for number, (style, path) in enumerate(sorted(files.items(), key=lambda item: STYLES.index(item[0])), 1):
+        data = subset_font(path)
+        key = uuid.UUID(bytes=hashlib.sha256(data).digest()[:16])
+        parts[f"word/fonts/font{number}.odttf"] = _obfuscate(data, key)
+        relationships.append(f'<Relationship Id="rIdFont{number}" Type="{FONT_RELATIONSHIP}" '
+                             f'Target="fonts/font{number}.odttf"/>')
+        etree.SubElement(entry, qn(f"w:{EMBED_TAGS[style]}"),
+                         {qn("r:id"): f"rIdFont{number}", qn("w:fontKey"): "{" + str(key).upper() + "}"})
+    parts["word/fontTable.xml"] = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
+    parts["word/_rels/fontTable.xml.rels"] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+        f'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{"".join(relationships)}</Relationships>'
+    ).encode("utf-8")
+    types = parts["[Content_Types].xml"].decode("utf-8")
+    parts["[Content_Types].xml"] = types.replace(
+        "</Types>", f'<Default Extension="odttf" ContentType="{OBFUSCATED_FONT}"/></Types>', 1).encode("utf-8")
+
+
+
+def _obfuscate(font: bytes, key: uuid.UUID) -> bytes:
+    """XOR the first 32 bytes with the key's bytes, read from the end of its text form."""
+    mask = bytes.fromhex(key.hex)[::-1]
+    head = bytes(byte ^ mask[i % 16] for i, byte in enumerate(font[:32]))
+    return head + font[32:]
+
+
+def save_reproducibly(doc: Document, finish=None) -> bytes:
+    """The document with fixed zip timestamps, so the same input gives identical bytes.
+    ``finish``, if given, may change the package's parts (name -> bytes) first."""
     buffer, result = io.BytesIO(), io.BytesIO()
     doc.save(buffer)
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(result, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            target.writestr(zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0)),
-                            source.read(item.filename), compress_type=zipfile.ZIP_DEFLATED)
+    with zipfile.ZipFile(buffer) as source:
+        parts = {item.filename: source.read(item.filename) for item in source.infolist()}
+    if finish:
+        finish(parts)
+    with zipfile.ZipFile(result, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data,
+                            compress_type=zipfile.ZIP_DEFLATED)
     return result.getvalue()

@@ -26,6 +26,7 @@ from babel.numbers import format_decimal
 from . import markup
 from .model import Content, Item, Term
 from .project import Branding, Templates
+from .provenance import Provenance
 from .template_errors import explain
 
 MINUS = "\u2212"
@@ -188,7 +189,7 @@ class Renderer:
     """
 
     def __init__(self, content: Content, templates: Path | Templates, locale: str = "sv_SE",
-                 provenance: str | None = None, branding: Branding | None = None):
+                 provenance: Provenance | None = None, branding: Branding | None = None):
         self.content = content
         self.locale = locale
         self.templates = templates if isinstance(templates, Templates) else Templates((Path(templates),))

@@ -5,12 +5,11 @@ Swedish message instead of hanging or exhausting the build machine. The child
 reads typst source on stdin and writes a tagged PDF/A-2a + PDF/UA-1 file on
 stdout. typst's root is the build directory, so no file outside it can be read.
 
-Run as a script (``python typeset.py ROOT TIMESTAMP MEMORY``), the module is the child.
+Run as a script (``python typeset.py ROOT TIMESTAMP MEMORY FONT_DIR``), the module is the child.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -27,7 +26,9 @@ class TypesetError(Exception):
 
 def typeset(source: bytes, root: Path, timestamp: int) -> bytes:
     """The PDF for typst source, compiled by a child process under the limits."""
-    command = [sys.executable, __file__, str(root), str(timestamp), str(MEMORY)]
+    from .fonts import font_dir  # not at the top: the child runs this file as a script
+
+    command = [sys.executable, __file__, str(root), str(timestamp), str(MEMORY), str(font_dir())]
     try:
         done = subprocess.run(command, input=source, capture_output=True, timeout=SECONDS)
     except subprocess.TimeoutExpired:
@@ -44,25 +45,22 @@ def typeset(source: bytes, root: Path, timestamp: int) -> bytes:
     raise TypesetError(stderr or f"typst avslutades med kod {done.returncode}")
 
 
-def fonts():
-    """Only the fonts shipped with matplotlib (DejaVu) and with typst (Libertinus
-    Serif, New Computer Modern): the same on every machine. matplotlib's font
-    directory is found without importing matplotlib, which is slow."""
+def fonts(directory: str):
+    """Only the fonts shipped with matplotlib (DejaVu, in ``directory``) and with typst
+    (Libertinus Serif, New Computer Modern): the same on every machine."""
     import typst
 
-    spec = importlib.util.find_spec("matplotlib")
-    font_dir = Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
-    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=[str(font_dir)])
+    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=[directory])
 
 
-def _child(root: str, timestamp: str, memory: str) -> int:
+def _child(root: str, timestamp: str, memory: str, font_directory: str) -> int:
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (int(memory), int(memory)))
     import typst
 
     try:
-        pdf = typst.compile(sys.stdin.buffer.read(), root=root, font_paths=fonts(), ignore_system_fonts=True,
+        pdf = typst.compile(sys.stdin.buffer.read(), root=root, font_paths=fonts(font_directory), ignore_system_fonts=True,
                             format="pdf", pdf_standards=PDF_STANDARDS, timestamp=int(timestamp))
     except MemoryError:
         return OUT_OF_MEMORY

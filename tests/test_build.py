@@ -24,10 +24,8 @@ PLAN = "verksamhetsplan-2025"
 
 
 @pytest.fixture(scope="module")
-def output(tmp_path_factory):
-    out = tmp_path_factory.mktemp("output")
-    assert main(["build", "--content", str(CONTENT), "--output", str(out)]) == 0
-    return out
+def output(example_output):
+    return example_output  # built once per session (conftest.py)
 
 
 def test_every_document_in_every_format_is_in_the_manifest(output):

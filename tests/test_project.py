@@ -145,7 +145,8 @@ def test_memo_template_and_contents_depth_per_kind(project):
     assert build("--project", str(project), "--format", "md,docx") == 0
     assert "Kort skrivelse om Verksamhetsplan 2025." in (project / "ut" / "plan-tjansteskrivelse.md").read_text(encoding="utf-8")
     body = zipfile.ZipFile(project / "ut" / "plan.docx").read("word/document.xml").decode("utf-8")
-    assert 'TOC \\o &quot;1-3&quot;' in body
+    assert 'TOC \\o "1-3"' in body
+    assert 'w:val="TOC3"' in body  # the contents are written out to the third level
 
 
 def test_default_contents_depth_is_two_levels_in_every_format():

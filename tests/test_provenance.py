@@ -75,15 +75,39 @@ def test_every_file_carries_its_provenance(built):
     assert manifest["provenance"]["commit"] == commit
     assert manifest["provenance"]["commit_date"].startswith("2025-09-16T08:00:00")
     assert manifest["provenance"]["modified"] is False
-    line = f"Commit {commit[:12]} (2025-09-16), innehåll sha256:{manifest['provenance']['content_sha256'][:12]}"
+    digest = manifest["provenance"]["content_sha256"]
+    line = f"Version {commit[:7]} · 16 september 2025"
     output = repo / "output"
-    assert f'provenance: "{line}"' in (output / f"{PLAN}.md").read_text(encoding="utf-8")
-    assert line in (output / f"{PLAN}.html").read_text(encoding="utf-8")
+    markdown = (output / f"{PLAN}.md").read_text(encoding="utf-8")
+    assert f'provenance: "{line}"' in markdown
+    html = (output / f"{PLAN}.html").read_text(encoding="utf-8")
+    assert f"<p>{line}</p>" in html
     pdf = PdfReader(str(output / f"{PLAN}.pdf"))
-    assert pdf.metadata.subject == line
+    assert line in pdf.pages[2].extract_text()  # the footer
+    assert pdf.metadata.subject == (f"Versionsnummer: {commit}; Versionens datum: 16 september 2025; "
+                                    f"Innehållets kontrollsumma (SHA-256): {digest}")
     assert pdf.metadata["/CreationDate"].startswith("D:20250916080000")
-    custom = zipfile.ZipFile(output / f"{PLAN}.docx").read("docProps/custom.xml").decode("utf-8")
-    assert line in custom
+    word = zipfile.ZipFile(output / f"{PLAN}.docx")
+    assert line in word.read("docProps/custom.xml").decode("utf-8")
+    footers = [word.read(name).decode("utf-8") for name in word.namelist() if name.startswith("word/footer")]
+    assert any(line in footer for footer in footers)  # the field's value, for viewers that do not compute it
+
+
+def test_the_colophon_gives_every_detail_in_every_format(built):
+    repo = built[0]
+    commit = _git(repo, "rev-parse", "HEAD")
+    digest = json.loads((repo / "output" / "manifest.json").read_text(encoding="utf-8"))["provenance"]["content_sha256"]
+    output = repo / "output"
+    pdf = PdfReader(str(output / f"{PLAN}.pdf"))
+    texts = {
+        "md": (output / f"{PLAN}.md").read_text(encoding="utf-8"),
+        "html": (output / f"{PLAN}.html").read_text(encoding="utf-8"),
+        "pdf": "".join(page.extract_text() for page in pdf.pages[-2:]),
+        "docx": zipfile.ZipFile(output / f"{PLAN}.docx").read("word/document.xml").decode("utf-8"),
+    }
+    for fmt, text in texts.items():
+        assert "Dokumentinformation" in text, fmt
+        assert commit in text and digest in text and "16 september 2025" in text, fmt
 
 
 def test_verify_accepts_the_exact_file(built):

@@ -21,7 +21,7 @@ any other filter runs, and keeps only what styrdok's templates write:
 local TEMPLATE_META = {
   title = true, subtitle = true, date = true, lang = true, organisation = true,
   administration = true, committee = true, diarienummer = true, handlaggare = true,
-  doctype = true, provenance = true,
+  doctype = true, provenance = true, ['provenance-details'] = true,
 }
 local LIST_TABLE_ATTRIBUTES = { widths = true, aligns = true, ['header-rows'] = true }
 local TRACKED_CHANGES = { insertion = true, deletion = true }
