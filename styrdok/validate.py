@@ -303,7 +303,8 @@ class Validator:
                                                              f'vocabularies.{suggest(rule["vocabulary"], vocabularies)}')
             if not {"types", "levels", "under"} & rule.keys():
                 self.report(source, where, "regeln måste ange vilka objekt den gäller: types, levels eller under")
-            for key, known in (("types", self.schemas.types), ("levels", levels)):
+            declared = set(source.data.get("types") or {})  # a declared type's own errors are reported there
+            for key, known in (("types", set(self.schemas.types) | declared), ("levels", levels)):
                 for index, value in enumerate(rule.get(key, [])):
                     if value not in known:
                         self.report(source, where + (key, index), f'"{value}" finns inte bland {key}.{suggest(value, known)}')

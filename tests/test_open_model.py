@@ -255,6 +255,15 @@ def test_declared_types_are_checked_at_the_model_file(project, capsys):
         at["ovning"] + 'fältet "sort_key" i ovning.schema.json har ett namn som styrdok själv använder; byt namn på fältet']
 
 
+def test_a_missing_type_schema_is_one_error_not_also_one_per_rule_naming_the_type(project, capsys):
+    """Was: the follow_up rule for the type also said '"internal_control" finns inte bland types'."""
+    _internal_control(project)
+    (project.schemas / "internal_control.schema.json").unlink()
+    errors = [line for line in project.errors(capsys) if ": obs: " not in line]
+    assert errors == [f"content/config/model.yaml:{project.line('config/model.yaml', '  internal_control:')}:3: "
+                      f"schemafilen internal_control.schema.json finns inte i {project.schemas}"]
+
+
 # --------------------------------------------------------------------------
 # 2. Vocabularies: named once, bound by type, level or subtree
 # --------------------------------------------------------------------------
