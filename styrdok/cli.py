@@ -200,9 +200,10 @@ def _output_directory_problem(output: Path) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv = ["build", *argv]  # `python build.py [--project DIR …]`: validate and build everything
     args = parser.parse_args(argv)
-    if args.command is None:  # plain `python build.py`: validate and build everything
-        args = parser.parse_args(["build", *(argv or [])])
     try:
         return COMMANDS[args.command](args)
     except pipeline.SetupError as error:

@@ -183,3 +183,11 @@ def test_diff_output_that_is_a_directory_is_exit_2(tmp_path, capsys):
         assert main(["diff", "--periods", "2025-04", "2025-08", "--format", fmt, "-o", str(tmp_path),
                      "--content", str(ROOT / "content")]) == 2
         assert _one_error_line(capsys.readouterr().err) == f"fel: {tmp_path} är en katalog; ange ett filnamn för rapporten"
+
+
+def test_options_without_a_command_build(tmp_path):
+    """`python build.py --project DIR` validates and builds, as plain `python build.py` does."""
+    project = Path(__file__).resolve().parent.parent / "examples" / "alvnas"
+    output = tmp_path / "ut"
+    assert main(["--project", str(project), "--format", "md", "--output", str(output)]) == 0
+    assert sorted(p.name for p in output.iterdir() if p.suffix == ".md")
