@@ -13,15 +13,8 @@ from rich.console import Console
 
 from styrdok.cli import main
 from styrdok.progress import progress_bar
+from minimal import MEMO, MINIMAL
 
-MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
-MEMO = """memo:
-  recipient: Arbetsmarknadsnämnden
-  decision_intro: Arbetsmarknadsnämnden beslutar
-  clauses: [godkänna planen]
-  arendet: Planen för 2025.
-  signature: {name: Karin Sjöholm, title: Förvaltningsdirektör}
-"""
 
 
 def _content(where: Path) -> Path:

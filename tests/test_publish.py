@@ -24,17 +24,10 @@ import pytest
 
 from styrdok import outputdir, publish
 from styrdok.cli import main
+from minimal import MEMO, MINIMAL
 
 ROOT = Path(__file__).resolve().parent.parent
-MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
 PLANS = [f"plan-{number}" for number in range(1, 13)]
-MEMO = """memo:
-  recipient: Arbetsmarknadsnämnden
-  decision_intro: Arbetsmarknadsnämnden beslutar
-  clauses: [godkänna planen]
-  arendet: Planen för 2025.
-  signature: {name: Karin Sjöholm, title: Förvaltningsdirektör}
-"""
 
 
 def _content(where: Path, title: str, ids: list[str] = PLANS, memo: str = "") -> Path:

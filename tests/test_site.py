@@ -11,15 +11,8 @@ from pathlib import Path
 import pytest
 
 from styrdok.cli import main
+from minimal import MEMO, MINIMAL
 
-MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal"
-MEMO = """memo:
-  recipient: Arbetsmarknadsnämnden
-  decision_intro: Arbetsmarknadsnämnden beslutar
-  clauses: [godkänna planen]
-  arendet: Planen för 2025.
-  signature: {name: Karin Sjöholm, title: Förvaltningsdirektör}
-"""
 
 
 class Page(HTMLParser):
