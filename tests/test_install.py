@@ -21,7 +21,7 @@ from gitrepos import git, project_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
-PACKAGED = ["pyproject.toml", "requirements.txt", "README.md", "styrdok", "templates", "schemas"]
+PACKAGED = ["pyproject.toml", "requirements.txt", "README.md", "styrdok", "templates", "schemas", "ci"]
 
 
 def _pip(*args: str) -> None:
@@ -53,6 +53,7 @@ def test_the_wheel_ships_templates_schemas_and_the_command(wheel):
         if path.is_file():
             assert f"styrdok/templates/{path.relative_to(ROOT / 'templates').as_posix()}" in names
     assert {f"styrdok/schemas/{p.name}" for p in (ROOT / "schemas").glob("*.json")} <= set(names)
+    assert {"styrdok/ci/gitlab-ci.yml", "styrdok/starter/styrdok.yaml", "styrdok/starter/gitignore"} <= set(names)
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "styrdok = styrdok.cli:main" in entry_points
     assert not [name for name in names if name.startswith(("tests/", "bench/", "content/"))]
