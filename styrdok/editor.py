@@ -19,8 +19,7 @@ from .schema import SchemaSet
 
 DRAFT = "http://json-schema.org/draft-07/schema#"  # the draft yaml-language-server knows best
 EXTENSIONS = {"recommendations": ["redhat.vscode-yaml"]}
-FOLLOW_UP_FIELDS = ("status", "assessment")
-NOT_ITEMS = ("follow_up", "model", "organisation", "unit", "group")
+NOT_ITEMS = ("follow_up", "model", "organisation", "unit", "group", "document", "section")
 
 
 def editor_schemas(loaded: LoadedContent, schemas: SchemaSet) -> dict[str, dict]:
@@ -28,7 +27,7 @@ def editor_schemas(loaded: LoadedContent, schemas: SchemaSet) -> dict[str, dict]
     model = next((f.data for f in loaded.files if isinstance(f.data, dict) and f.data.get("type") == "model"), {})
     vocabularies = {name: [e for e in entries if isinstance(e, dict) and "id" in e]
                     for name, entries in (model.get("vocabularies") or {}).items() if isinstance(entries, list)}
-    levels = [e for e in model.get("levels") or [] if isinstance(e, dict) and "id" in e]
+    vocabularies["levels"] = [e for e in model.get("levels") or [] if isinstance(e, dict) and "id" in e]
     ids = _ids_by_type(loaded)
     result = {}
     for path in sorted(schemas.dir.glob("*.schema.json")):  # as written: documents hold Python's patterns
@@ -37,13 +36,10 @@ def editor_schemas(loaded: LoadedContent, schemas: SchemaSet) -> dict[str, dict]
         schema["$schema"] = DRAFT
         _annotate(schema, vocabularies, ids)
         properties = schema.get("properties", {})
-        if name == "goal.schema.json" and "level" in properties and levels:
-            _add_enum(properties["level"], levels)
         if name == "follow_up.schema.json":
-            for field in FOLLOW_UP_FIELDS:
-                if field in properties:
-                    bound = [v for rule in (model.get("follow_up") or {}).get(field, []) if isinstance(rule, dict)
-                             for v in vocabularies.get(rule.get("vocabulary"), [])]
+            for field, rules in (model.get("follow_up") or {}).items():  # status, assessment, …
+                if field in properties and isinstance(rules, list):
+                    bound = [v for rule in rules if isinstance(rule, dict) for v in vocabularies.get(rule.get("vocabulary"), [])]
                     _add_enum(properties[field], list({e["id"]: e for e in bound}.values()))
         result[name] = schema
     return result
