@@ -54,6 +54,8 @@ def yaml_scalar(value) -> str:
         return value if plain == value else json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):
         return "[" + ", ".join(yaml_scalar(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {yaml_scalar(v)}" for k, v in value.items()) + "}"
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -147,20 +149,21 @@ def new_item(content: Content, type_name: str, title: str, parent: str | None = 
     item_id = unique_id(base if base.startswith(prefix) else prefix + base, set(content.items))
     schema = content.schemas.type_schemas[item_type]
     required = schema.get("required", [])
-    siblings = _siblings(content, item_type, parent)
     known = {"type": item_type, "id": item_id}
     if parent is not None:
         known["parents"] = [parent]
+    fields = {}
+    for name in schema.get("properties", {}):
+        if name not in known and (name in required or (name in ("title", "text", "name") and not _has_title(known))):
+            fields[name] = _placeholder(content, item_type, name, title, known)
+    siblings = _siblings(content, item_type, parent, known.get("level"))
     if _numbered(content, item_type, "number"):
         known["number"] = next_number([f.data.get("number") for f in siblings])
     if _numbered(content, item_type, "order"):
         known["order"] = next_order([f.data.get("order") for f in siblings])
     lines = []
     for name in schema.get("properties", {}):
-        if name in known:
-            lines.append(f"{name}: {yaml_scalar(known[name])}")
-        elif name in required or (name in ("title", "text", "name") and not _has_title(known)):
-            lines += _placeholder(content, item_type, name, title, known)
+        lines += fields.get(name) or ([f"{name}: {yaml_scalar(known[name])}"] if name in known else [])
     path = content.folder_for(item_type) / f"{item_id}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8") as file:
@@ -178,9 +181,12 @@ def _has_title(known: dict) -> bool:
     return any(name in known for name in ("title", "text", "name"))
 
 
-def _siblings(content: Content, item_type: str, parent: str | None) -> list[SourceFile]:
-    return [f for f in content.of_type(item_type)
-            if parent is None or parent in (f.data.get("parents") or [])]
+def _siblings(content: Content, item_type: str, parent: str | None, level: str | None) -> list[SourceFile]:
+    """The items the new one is numbered among: those under the same parent (and on the same
+    level), or without a parent the top-level ones, else every item of the type."""
+    same = [f for f in content.of_type(item_type) if f.data.get("level") == level
+            and (parent in (f.data.get("parents") or []) if parent else not f.data.get("parents"))]
+    return same or ([] if parent else content.of_type(item_type))
 
 
 def next_number(numbers: list) -> str:
@@ -213,12 +219,22 @@ def _placeholder(content: Content, item_type: str, name: str, title: str, known:
     if name in ("title", "text", "name") and not _has_title(known):
         known[name] = title
         return [f"{name}: {yaml_scalar(title)}"]
-    vocabulary = (content.model.get("vocabularies") or {}).get(prop.get("x-vocabulary", ""))
+    vocabulary = _vocabulary(content, prop.get("x-vocabulary", ""), known.get("parents"))
     if vocabulary:
-        choices = ", ".join(f'{e["id"]} ({e.get("label", "")})' for e in vocabulary if isinstance(e, dict))
+        choices = ", ".join(f'{e["id"]} ({e.get("label", "")})' for e in vocabulary)
+        known[name] = vocabulary[0]["id"]
         return [f"# Skriv: {what} Välj bland: {choices}.", f"{name}: {vocabulary[0]['id']}"]
     value = _example_value(content, item_type, name, prop)
     return [f"# Skriv: {what}", f"{name}: {yaml_scalar(value)}"]
+
+
+def _vocabulary(content: Content, name: str, parents: list | None) -> list[dict]:
+    """The entries of a model vocabulary; for ``levels``, those allowed under the parent's level."""
+    if name != "levels":
+        return [e for e in (content.model.get("vocabularies") or {}).get(name) or [] if isinstance(e, dict)]
+    parent_levels = {content.items[p].data.get("level") for p in parents or []}
+    return [e for e in content.model.get("levels") or []
+            if isinstance(e, dict) and (not parents or parent_levels & set(e.get("parents") or []))]
 
 
 def _example_value(content: Content, item_type: str, name: str, prop: dict):

@@ -135,3 +135,11 @@ def test_a_new_period_is_prefilled_and_refused_until_the_comments_are_revised(ko
 def test_a_period_without_an_earlier_one_is_a_swedish_error(kommun, capsys):
     assert main(["ny-period", "2024-12"]) == 2
     assert "inga uppföljningar före 2024-12" in capsys.readouterr().err
+
+
+def test_a_goal_gets_a_level_allowed_under_its_parent_and_the_next_number_on_it(kommun):
+    under = _data(scaffold.new_item(_content(kommun), "mål", "Fler ska ha ett arbete", parent="fokusmal-1"))
+    assert (under["level"], under["number"]) == ("committee_goal", "N1.2")  # after namndmal-1's N1.1
+    top = _data(scaffold.new_item(_content(kommun), "mål", "Trygghet för alla"))
+    assert (top["level"], top["number"], top.get("parents")) == ("council_goal", "2", None)
+    assert main(["validate"]) == 0
