@@ -5,7 +5,8 @@ The editor schemas are the repository's schemas with, added from the content:
 - enums for statuses, assessments, levels, origins and every other vocabulary field, each
   value's Swedish label as its description (``enumDescriptions``/``markdownEnumDescriptions``);
 - enums of the existing ids a reference (``x-ref``) may name;
-- a Swedish ``patternErrorMessage`` on every pattern.
+- a Swedish ``patternErrorMessage`` on every pattern, and an ``errorMessage`` on each of
+  these enums (yaml-language-server shows it instead of its English enum message).
 They are generated (``styrdok schemas``), since the ids change with the content.
 """
 
@@ -72,7 +73,9 @@ def _annotate(node, vocabularies: dict, ids: dict) -> None:
     if "x-ref" in node:
         wanted = _referable(node["x-ref"], ids)
         if wanted:
+            _keep_siblings(node)
             node["enum"] = wanted
+            node["errorMessage"] = "Det finns inget objekt med det id:t. Skriv id:t för ett befintligt objekt."
     if "pattern" in node:
         node["patternErrorMessage"] = pattern_message(node)
 
@@ -95,9 +98,19 @@ def pattern_message(node: dict) -> str:
 def _add_enum(node: dict, entries: list[dict]) -> None:
     if not entries:
         return
+    _keep_siblings(node)
     node["enum"] = [e["id"] for e in entries]
     node["enumDescriptions"] = [str(e.get("label", e["id"])) for e in entries]
     node["markdownEnumDescriptions"] = [_entry_text(e) for e in entries]
+    choices = ", ".join(f'{e["id"]} ({e.get("label", e["id"])})' for e in entries)
+    node["errorMessage"] = f"Välj ett av värdena: {choices}."
+
+
+def _keep_siblings(node: dict) -> None:
+    """Move a ``$ref`` into ``allOf``: draft-07 (and so yaml-language-server) ignores the
+    keywords beside a ``$ref``, such as the enum added here."""
+    if "$ref" in node:
+        node["allOf"] = [{"$ref": node.pop("$ref")}, *node.get("allOf", [])]
 
 
 def _entry_text(entry: dict) -> str:
