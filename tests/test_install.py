@@ -77,6 +77,13 @@ def test_the_installed_command_validates_and_builds_elsewhere(installed, tmp_pat
     assert usage.stdout.startswith("användning: styrdok")
 
 
+def test_the_installed_command_inits_a_repository_from_the_packaged_starter(installed, tmp_path):
+    run = subprocess.run([installed, "init", "kommun", "--format", "md"], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    for name in (".gitlab-ci.yml", ".github/workflows/styrdok.yml", ".vscode/settings.json", "output/plan.md"):
+        assert (tmp_path / "kommun" / name).is_file(), name
+
+
 def test_an_auditor_verifies_a_file_of_a_repository_without_styrdok_in_it(installed, tmp_path):
     """The hint on the published site: `styrdok verify FILE --ref TAG` in the municipality's repository."""
     repo = project_repo(tmp_path / "kommun", names=(), content=MINIMAL)
