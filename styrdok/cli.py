@@ -128,7 +128,43 @@ def build_parser() -> argparse.ArgumentParser:
                       help="bygget som publiceras (standard: projektfilens, annars output)")
     _add_content_options(site, templates=True)
     _add_kolada(commands)
+    _add_scaffold(commands)
     return parser
+
+
+def _add_scaffold(commands) -> None:
+    new = commands.add_parser("ny", help="skapa ett nytt objekt, till exempel ett uppdrag eller en åtgärd",
+                              description="Skapar en fil för ett nytt objekt i rätt katalog: ett id av rubriken, nästa "
+                                          "nummer och ordning under det överordnade objektet och alla fält som krävs, "
+                                          "med en kommentar om vad som ska stå. Innehållet kontrolleras direkt.")
+    new.add_argument("item_type", metavar="TYP", help="objekttypen, till exempel uppdrag, åtgärd, mål eller indikator")
+    new.add_argument("title", metavar="RUBRIK", help="objektets rubrik eller text, inom citattecken")
+    new.add_argument("--under", metavar="FÖRÄLDER", help="id för det objekt det nya hör till, till exempel ett uppdrag")
+    _add_content_options(new)
+    period = commands.add_parser("ny-period", help="skapa uppföljningarna för en ny period",
+                                 description="Skapar en uppföljning för perioden av varje objekt som följdes upp förra "
+                                             "perioden, med förra periodens status, år och kommentar. Varje kommentar märks "
+                                             "updated: false tills den är omskriven; validate --period godkänner inte märkta "
+                                             "kommentarer.")
+    period.add_argument("period", type=_period, metavar="PERIOD", help="den nya perioden, till exempel 2025-12")
+    period.add_argument("--från", dest="previous", type=_period, metavar="PERIOD",
+                        help="perioden att utgå från (standard: den senaste före den nya)")
+    _add_content_options(period)
+    init = commands.add_parser("init", help="skapa ett nytt förråd för en kommun",
+                               description="Skapar katalogen med projektfil, en minimal modell och innehåll, "
+                                           "inställningar för Visual Studio Code, kontroll vid incheckning, "
+                                           "arbetsflöden för GitHub och GitLab och en README för medarbetarna. "
+                                           "Innehållet kontrolleras och byggs direkt.")
+    init.add_argument("directory", type=Path, metavar="KATALOG", help="den nya katalogen (ny eller tom)")
+    init.add_argument("--format", type=_formats, default=None, metavar="FORMAT",
+                      help="formaten för det första bygget, kommaseparerade bland md, docx, pdf och html (standard: alla)")
+    schemas = commands.add_parser("schemas", help="skapa scheman för redigeraren med modellens värden och id",
+                                  description="Skriver scheman för Visual Studio Code (tillägget YAML) till "
+                                              ".styrdok/editor-schemas/ med modellens statusar, nivåer och ursprung, "
+                                              "befintliga id och svenska felmeddelanden, och kopplar dem till "
+                                              "innehållets kataloger i .vscode/settings.json. Kör igen när modellen "
+                                              "eller objekten har ändrats.")
+    _add_content_options(schemas)
 
 
 def _add_kolada(commands) -> None:
@@ -366,4 +402,78 @@ def _site(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": _validate, "build": _build, "verify": _verify, "diff": _diff, "site": _site, "kolada": _kolada}
+def _new(args) -> int:
+    from . import scaffold
+
+    project = _project(args)
+    content = scaffold.read_content(project.content, project.schemas)
+    try:
+        path = scaffold.new_item(content, args.item_type, args.title, args.under)
+    except scaffold.ScaffoldError as error:
+        print(f"fel: {error}; ingen fil skapades", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Skapade {path}. Fyll i fälten med kommentarer ovanför.", file=sys.stderr)
+    return _check_created(project, [path])
+
+
+def _new_period(args) -> int:
+    from . import scaffold
+
+    project = _project(args)
+    content = scaffold.read_content(project.content, project.schemas)
+    try:
+        result = scaffold.new_period(content, args.period, args.previous)
+    except scaffold.ScaffoldError as error:
+        print(f"fel: {error}; ingen fil skapades", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Skapade {len(result.created)} uppföljningar för {args.period} utifrån {result.previous}. Skriv om varje "
+          "kommentar och ta bort raden updated: false.", file=sys.stderr)
+    if result.started:
+        print(f"{len(result.started)} av dem följs upp för första gången och har bara förslag att skriva om: "
+              f"{', '.join(result.started)}", file=sys.stderr)
+    if result.existing:
+        print(f"{len(result.existing)} objekt hade redan en uppföljning för {args.period}: {', '.join(result.existing)}",
+              file=sys.stderr)
+    return _check_created(project, result.created)
+
+
+def _check_created(project, created: list[Path]) -> int:
+    """Validate the whole content and show the problems in the files just written."""
+    result = pipeline.check(project.content, project.schemas, templates=project.templates)
+    diagnostics = [d for d in _in_files(result.diagnostics, created, project.content)
+                   if "updated: false" not in d.message]
+    if diagnostics:
+        print(format_diagnostics(diagnostics, "text"))
+    print(result.summary(), file=sys.stderr)
+    return EXIT_CONTENT if result.errors else EXIT_OK
+
+
+def _init(args) -> int:
+    from . import scaffold
+    from .editor import write_editor_schemas
+
+    try:
+        files = scaffold.new_repository(args.directory, pipeline.PACKAGE_ROOT / "ci")
+    except scaffold.ScaffoldError as error:
+        print(f"fel: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Skapade {len(files)} filer i {args.directory}/. Läs README.md där.", file=sys.stderr)
+    project = load_project(args.directory)
+    write_editor_schemas(project.content, project.schemas, args.directory / ".styrdok" / "editor-schemas")
+    formats = ["--format", ",".join(sorted(args.format))] if args.format else []
+    return main(["build", "--project", str(args.directory), *formats])
+
+
+def _schemas(args) -> int:
+    from .editor import write_editor_schemas
+
+    project = _project(args)
+    target = project.content.parent / ".styrdok" / "editor-schemas"
+    count = write_editor_schemas(project.content, project.schemas, target)
+    print(f"Skrev {count} scheman till {target}/ och inställningarna i {project.content.parent / '.vscode'}/.", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS = {"validate": _validate, "build": _build, "verify": _verify, "diff": _diff, "site": _site, "kolada": _kolada,
+            "ny": _new, "ny-period": _new_period, "init": _init,
+            "schemas": _schemas}

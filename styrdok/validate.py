@@ -72,6 +72,7 @@ class Validator:
         self.diagnostics.append(Diagnostic(source.path, line, col, message, severity))
 
     def run(self, period: str | None = None) -> list[Diagnostic]:
+        self.period = period
         self.schemas = self.schemas.for_content(self.loaded)
         for path, (item_type, item_id) in self.loaded.unreadable.items():
             self._hold(item_id, item_type, path)
@@ -339,6 +340,10 @@ class Validator:
                 self.report(source, ("item",), f'"{data["item"]}" har redan en uppföljning för {data["period"]} i {seen[key].path}')
             seen.setdefault(key, source)
             self._check_bound_fields(source, item.data)
+            if data.get("updated") is False:
+                self.report(source, ("updated",), "kommentaren är inte skriven för perioden än (raden updated: false); "
+                                                  "skriv om den och ta sedan bort raden", key=True,
+                            severity="error" if data["period"] == self.period else "warning")
 
     def _check_bound_fields(self, source: SourceFile, item: dict) -> None:
         """Every follow-up field the model binds to a vocabulary, for the item followed up:

@@ -21,7 +21,7 @@ from gitrepos import git, project_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
-PACKAGED = ["pyproject.toml", "requirements.txt", "README.md", "styrdok", "templates", "schemas"]
+PACKAGED = ["pyproject.toml", "requirements.txt", "README.md", "styrdok", "templates", "schemas", "ci"]
 
 
 def _pip(*args: str) -> None:
@@ -53,6 +53,7 @@ def test_the_wheel_ships_templates_schemas_and_the_command(wheel):
         if path.is_file():
             assert f"styrdok/templates/{path.relative_to(ROOT / 'templates').as_posix()}" in names
     assert {f"styrdok/schemas/{p.name}" for p in (ROOT / "schemas").glob("*.json")} <= set(names)
+    assert {"styrdok/ci/gitlab-ci.yml", "styrdok/starter/styrdok.yaml", "styrdok/starter/gitignore"} <= set(names)
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "styrdok = styrdok.cli:main" in entry_points
     assert not [name for name in names if name.startswith(("tests/", "bench/", "content/"))]
@@ -74,6 +75,13 @@ def test_the_installed_command_validates_and_builds_elsewhere(installed, tmp_pat
     assert (tmp_path / "ut" / "plan.md").is_file() and (tmp_path / "ut" / "manifest.json").is_file()
     usage = subprocess.run([installed, "--help"], capture_output=True, text=True)
     assert usage.stdout.startswith("användning: styrdok")
+
+
+def test_the_installed_command_inits_a_repository_from_the_packaged_starter(installed, tmp_path):
+    run = subprocess.run([installed, "init", "kommun", "--format", "md"], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    for name in (".gitlab-ci.yml", ".github/workflows/styrdok.yml", ".vscode/settings.json", "output/plan.md"):
+        assert (tmp_path / "kommun" / name).is_file(), name
 
 
 def test_an_auditor_verifies_a_file_of_a_repository_without_styrdok_in_it(installed, tmp_path):
