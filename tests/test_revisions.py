@@ -93,7 +93,7 @@ def test_a_document_includes_the_table_from_git_history(tmp_path):
                          cwd=repo, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     text = (repo / "output" / "information-plan-1000-fler-2025.md").read_text(encoding="utf-8")
-    assert f"# Revideringar av åtgärder i Plan för 1000 fler i egen försörjning" in text
+    assert "# Revideringar av åtgärder i Plan för 1000 fler i egen försörjning" in text
     rows = re.findall(r"^- - (\d+)\.\n  - (.*)\n  - (.*)\n", text, re.M)
     kinds = {int(number): kind for number, _old, kind in rows}
     assert kinds[1] == "Ny formulering" and kinds[2] == "Sammanslagen med 1" and kinds[3] == "Utgår"
