@@ -7,6 +7,7 @@ file and its sha256.
 
 from __future__ import annotations
 
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -40,12 +41,13 @@ class Artifact:
 
 def build(content: Path, output: Path, *, documents: list[str] | None = None, formats: set[str] | None = None,
           schemas: Path | None = None, templates: Templates | None = None, branding: Branding | None = None,
-          inputs: tuple[Path, ...] = (), progress=None) -> list[Artifact]:
+          inputs: tuple[Path, ...] = (), progress=None, workers: int | None = None) -> list[Artifact]:
     """Phases load → validate → model → render → export, for the chosen documents.
 
     ``templates`` and ``branding`` come from the project (default: styrdok's own);
     ``inputs`` are further files the build reads, for the provenance; ``progress`` (see
-    ``styrdok.progress``) hears of each finished file. A failed build leaves the last good
+    ``styrdok.progress``) hears of each finished file; ``workers`` documents are exported at
+    once (default: one per processor). A failed build leaves the last good
     output untouched. Raises ``ContentInvalid`` or ``BuildError``, or ``IncompleteBuild``
     after publishing the others when some documents need history this copy lacks.
     """
@@ -75,7 +77,8 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
         markdown = {stem: renderer.render(doc, template, revisions[doc.id]) for doc, template, stem in jobs}
         with target.locked():
             staging = target.staging()
-            artifacts = _export_all(jobs, markdown, staging, formats, timestamp, looks, progress)
+            artifacts = _export_all(jobs, markdown, staging, formats, timestamp, looks, progress,
+                                    workers=workers or os.cpu_count() or 1)
             target.switch(staging, [artifact.entry() for artifact in artifacts], origin.as_dict(),
                           keep=_kept(model.documents, built, formats))
     except (RenderError, ExportError, PublishError) as error:
@@ -159,8 +162,11 @@ def _outputs(document: Item, templates: Templates) -> list[tuple[str, str]]:
     return outputs
 
 
-def _export_all(jobs, markdown, staging, formats, timestamp, looks, progress) -> list[Artifact]:
-    """Export every rendered Markdown text; two at a time, since pandoc and typst run apart."""
+def _export_all(jobs, markdown, staging, formats, timestamp, looks, progress, workers: int) -> list[Artifact]:
+    """Export every rendered Markdown text, ``workers`` documents at a time, in the jobs' order.
+
+    Threads suffice: pandoc and typst run in child processes, and a thread waiting for
+    one releases the GIL; only the web page check and the hashing run in Python."""
     def one(job):
         document, _template, stem = job
         started = time.perf_counter()
@@ -172,6 +178,6 @@ def _export_all(jobs, markdown, staging, formats, timestamp, looks, progress) ->
 
     if progress:
         progress.start(len(jobs))
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         return [artifact for group in pool.map(one, jobs) for artifact in group]
 
