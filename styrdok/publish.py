@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .branding import Presentation
+from .cache import DIRECTORY as CACHE_DIRECTORY, ExportCache
 from .export import FORMATS, ExportError, export
 from . import gitsource, history
 from .model import Content, Item, build_model
@@ -77,10 +78,12 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
         markdown = {stem: renderer.render(doc, template, revisions[doc.id]) for doc, template, stem in jobs}
         with target.locked():
             staging = target.staging()
+            cache = ExportCache(target.path.with_name(CACHE_DIRECTORY))
             artifacts = _export_all(jobs, markdown, staging, formats, timestamp, looks, progress,
-                                    workers=workers or os.cpu_count() or 1)
+                                    workers=workers or os.cpu_count() or 1, cache=cache)
             target.switch(staging, [artifact.entry() for artifact in artifacts], origin.as_dict(),
                           keep=_kept(model.documents, built, formats))
+            cache.prune()
     except (RenderError, ExportError, PublishError) as error:
         raise BuildError(str(error)) from None
     for artifact in artifacts:
@@ -162,22 +165,30 @@ def _outputs(document: Item, templates: Templates) -> list[tuple[str, str]]:
     return outputs
 
 
-def _export_all(jobs, markdown, staging, formats, timestamp, looks, progress, workers: int) -> list[Artifact]:
-    """Export every rendered Markdown text, ``workers`` documents at a time, in the jobs' order.
+def _export_all(jobs, markdown, staging, formats, timestamp, looks, progress, workers: int,
+                cache: ExportCache) -> list[Artifact]:
+    """Export every rendered Markdown text, ``workers`` documents at a time, in the jobs' order;
+    files the cache holds for the same Markdown and settings are taken from it.
 
     Threads suffice: pandoc and typst run in child processes, and a thread waiting for
     one releases the GIL; only the web page check and the hashing run in Python."""
     def one(job):
         document, _template, stem = job
         started = time.perf_counter()
-        paths = export(markdown[stem], staging, stem, formats, timestamp=timestamp, presentation=looks[document.id])
+        keys = {fmt: cache.key(markdown[stem], fmt, stem, looks[document.id], timestamp) for fmt in formats}
+        digests = {fmt: cache.fetch(key, fmt, staging / f"{stem}.{fmt}") for fmt, key in keys.items()}
+        missing = {fmt for fmt, digest in digests.items() if digest is None}
+        if missing:
+            paths = export(markdown[stem], staging, stem, missing, timestamp=timestamp, presentation=looks[document.id])
+            for fmt, path in paths.items():
+                digests[fmt] = sha256_of(path)
+                cache.store(keys[fmt], fmt, path, digests[fmt])
         if progress:
             title = document.title if stem == document.id else f"Tjänsteskrivelse: {document.title}"
             progress.done(title, stem, time.perf_counter() - started)
-        return [Artifact(document.id, fmt, path, sha256_of(path)) for fmt, path in sorted(paths.items())]
+        return [Artifact(document.id, fmt, staging / f"{stem}.{fmt}", digests[fmt]) for fmt in sorted(formats)]
 
     if progress:
         progress.start(len(jobs))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return [artifact for group in pool.map(one, jobs) for artifact in group]
-

@@ -1,0 +1,144 @@
+"""Exported files kept by what they were made from, so a build exports only what changed.
+
+The cache is the directory ``.styrdok-cache`` beside the output (git-ignored; deleting it
+at any time only makes the next build slower). An entry is the file ``<key>.<format>``
+with ``<key>.<format>.sha256`` beside it, the sha256 of the file's bytes. The key is the
+sha256 of everything the file is made from: the Markdown, the format, the file's name,
+the build's timestamp and the export settings (branding, the contents' depth, every file
+of the pandoc templates along the template search path, styrdok's own code and the
+versions of pandoc, typst and the fonts). An entry is used only when its bytes match its
+hash, so a corrupt or foreign entry is made anew, never trusted.
+
+Entries are hard-linked into the staging directory (a copy on a file system without
+hard links), so a warm build copies no bytes; a new entry is linked from the file
+just exported.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import importlib.util
+import os
+import re
+import secrets
+import time
+from pathlib import Path
+
+from .branding import PANDOC_DIR, Presentation
+from .outputdir import _link, sha256_of
+from .project import Branding
+
+DIRECTORY = ".styrdok-cache"
+FORMAT = "styrdok export cache 1"  # changes when the key's recipe changes
+UNUSED_DAYS = 30  # an entry no build has used for this long is removed
+IMAGE = re.compile(r"!\[[^\]]*\]\(<?([^)>\s]+)")
+
+
+class ExportCache:
+    """The exported files of one output's cache directory."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def key(self, markdown: str, fmt: str, stem: str, presentation: Presentation, timestamp: int) -> str:
+        """The sha256 of what the file ``stem.fmt`` is made from."""
+        digest = hashlib.sha256()
+        for part in (FORMAT, fmt, stem, str(timestamp), _settings(presentation.templates.search_path,
+                     presentation.branding, presentation.contents_depth), _images(markdown), markdown):
+            digest.update(part.encode("utf-8") + b"\0")
+        return digest.hexdigest()
+
+    def fetch(self, key: str, fmt: str, target: Path) -> str | None:
+        """Put the entry at ``target`` and return its sha256; None (and no file) if
+        there is none, or its bytes do not match its hash."""
+        entry = self._entry(key, fmt)
+        try:
+            expected = entry.with_name(entry.name + ".sha256").read_text(encoding="ascii").strip()
+            _link(entry, target)
+        except (OSError, UnicodeDecodeError):
+            return None
+        actual = sha256_of(target)
+        if actual != expected:
+            target.unlink()
+            return None
+        os.utime(entry.with_name(entry.name + ".sha256"))  # marks the entry as used
+        return actual
+
+    def store(self, key: str, fmt: str, source: Path, sha256: str) -> None:
+        """Keep ``source`` (whose sha256 is given) as the entry for ``key``; a cache that
+        cannot be written only costs the next build time."""
+        entry = self._entry(key, fmt)
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            temporary = entry.with_name(f".{entry.name}.{secrets.token_hex(4)}.tmp")
+            _link(source, temporary)
+            os.replace(temporary, entry)
+            temporary.write_text(sha256 + "\n", encoding="ascii")
+            os.replace(temporary, entry.with_name(entry.name + ".sha256"))
+        except OSError:
+            pass
+
+    def prune(self) -> None:
+        """Remove entries no build has used for ``UNUSED_DAYS`` days, and what killed
+        builds left (temporary files, an entry without its hash) after an hour."""
+        now = time.time()
+        try:
+            for path in self.directory.glob("*/*"):
+                marker = path if path.name.endswith(".sha256") else path.with_name(path.name + ".sha256")
+                try:
+                    stale = now - marker.stat().st_mtime > UNUSED_DAYS * 86400
+                except FileNotFoundError:
+                    stale = now - path.stat().st_mtime > 3600
+                if stale:
+                    path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+    def _entry(self, key: str, fmt: str) -> Path:
+        return self.directory / key[:2] / f"{key}.{fmt}"
+
+
+@functools.cache
+def _settings(search_path: tuple[Path, ...], branding: Branding, contents_depth: int) -> str:
+    """What export reads besides the Markdown, as one text."""
+    parts = [repr(branding), str(contents_depth), _tools()]
+    if branding.logo:
+        parts.append(sha256_of(branding.logo.file))
+    for directory in search_path:
+        pandoc = directory / PANDOC_DIR
+        files = sorted(p for p in pandoc.rglob("*") if p.is_file()) if pandoc.is_dir() else []
+        parts += [str(pandoc), *(f"{p.relative_to(pandoc)} {sha256_of(p)}" for p in files)]
+    return "\n".join(parts)
+
+
+@functools.cache
+def _tools() -> str:
+    """styrdok's code, and the versions of pandoc, typst and the fonts (matplotlib's)."""
+    code = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        code.update(path.name.encode() + b"\0" + path.read_bytes())
+    versions = []
+    for name in ("pypandoc-binary", "typst", "matplotlib"):
+        try:
+            versions.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name} none")
+    pandoc = importlib.util.find_spec("pypandoc")  # the bundled binary, found without importing pypandoc
+    if pandoc and pandoc.origin:
+        binary = Path(pandoc.origin).parent / "files" / "pandoc"
+        if binary.is_file():
+            stat = binary.stat()
+            versions.append(f"pandoc {stat.st_size} {stat.st_mtime_ns}")
+    return f"styrdok {code.hexdigest()}\n" + "\n".join(versions)
+
+
+def _images(markdown: str) -> str:
+    """The bytes' hashes of local images the Markdown shows (none today; for safety)."""
+    found = []
+    for name in IMAGE.findall(markdown):
+        path = Path(name)
+        if path.is_absolute() and path.is_file():
+            found.append(f"{name} {sha256_of(path)}")
+    return "\n".join(found)
