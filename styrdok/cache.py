@@ -9,6 +9,11 @@ of the pandoc templates along the template search path, styrdok's own code and t
 versions of pandoc, typst and the fonts). An entry is used only when its bytes match its
 hash, so a corrupt or foreign entry is made anew, never trusted.
 
+A build that succeeded also leaves a stamp per output (``outputs/<sha256 of its path>``):
+the digest of every input file's path and bytes, the git commit and refs, and the
+build's options, with the sha256 of the manifest it published. A build whose stamp
+matches, and whose output still holds exactly those bytes, has nothing to do.
+
 Entries are hard-linked into the staging directory (a copy on a file system without
 hard links), so a warm build copies no bytes; a new entry is linked from the file
 just exported.
@@ -18,16 +23,19 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import importlib.metadata
 import importlib.util
 import os
 import re
 import secrets
 import time
+from contextlib import suppress
 from pathlib import Path
 
 from .branding import PANDOC_DIR, Presentation
-from .outputdir import _link, sha256_of
+from .git import GitError, git_text
+from .outputdir import MANIFEST, _link, sha256_of
 from .project import Branding
 
 DIRECTORY = ".styrdok-cache"
@@ -85,7 +93,7 @@ class ExportCache:
         builds left (temporary files, an entry without its hash) after an hour."""
         now = time.time()
         try:
-            for path in self.directory.glob("*/*"):
+            for path in self.directory.glob("[0-9a-f][0-9a-f]/*"):  # not the stamps in outputs/
                 marker = path if path.name.endswith(".sha256") else path.with_name(path.name + ".sha256")
                 try:
                     stale = now - marker.stat().st_mtime > UNUSED_DAYS * 86400
@@ -96,8 +104,61 @@ class ExportCache:
         except OSError:
             pass
 
+    def unchanged(self, output: Path, stamp: str) -> dict | None:
+        """The manifest of ``output`` if the last build recorded ``stamp`` for it and every
+        file there still has the bytes the manifest lists; else None."""
+        try:
+            recorded, manifest_sha256 = self._stamp_file(output).read_text(encoding="ascii").split()
+            manifest_path = output / MANIFEST
+            if recorded != stamp or sha256_of(manifest_path) != manifest_sha256:
+                return None
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            for artifact in manifest["artifacts"]:
+                if sha256_of(output / os.path.basename(artifact["path"])) != artifact["sha256"]:
+                    return None
+            return manifest
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def record(self, output: Path, stamp: str) -> None:
+        """Note that ``output`` now holds the build of ``stamp``."""
+        path = self._stamp_file(output)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+            temporary.write_text(f"{stamp} {sha256_of(output / MANIFEST)}\n", encoding="ascii")
+            os.replace(temporary, path)
+        except OSError:
+            pass
+
+    def _stamp_file(self, output: Path) -> Path:
+        return self.directory / "outputs" / hashlib.sha256(str(output).encode("utf-8")).hexdigest()
+
     def _entry(self, key: str, fmt: str) -> Path:
         return self.directory / key[:2] / f"{key}.{fmt}"
+
+
+def inputs_stamp(paths: list[Path], git_directory: Path, options: str) -> str:
+    """The sha256 of every file under ``paths`` (path and bytes), the git commit and refs
+    and status seen from ``git_directory``, styrdok's code and tools, and the build's ``options``."""
+    digest = hashlib.sha256(f"{FORMAT}\n{_tools()}\n{options}\n{_git_state(git_directory, paths)}\n".encode("utf-8"))
+    for root in paths:
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            digest.update(f"{path}\0".encode("utf-8"))
+            with suppress(OSError):
+                digest.update(sha256_of(path).encode("ascii"))
+    return digest.hexdigest()
+
+
+def _git_state(directory: Path, paths: list[Path]) -> str:
+    """HEAD, every ref (a moved tag changes a revision table) and the uncommitted changes
+    among ``paths`` (the provenance's "modified"); "" outside git."""
+    try:
+        return (git_text(directory, "show-ref", "--head") + "\n"
+                + git_text(directory, "status", "--porcelain", "--", *map(str, paths)))
+    except GitError:
+        return ""
 
 
 @functools.cache

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .branding import Presentation
-from .cache import DIRECTORY as CACHE_DIRECTORY, ExportCache
+from .cache import DIRECTORY as CACHE_DIRECTORY, ExportCache, inputs_stamp
 from .export import FORMATS, ExportError, export
 from . import gitsource, history
 from .model import Content, Item, build_model
 from .outputdir import OutputDir, PublishError, sha256_of
-from .pipeline import CheckResult, SetupError, check
+from .pipeline import CheckResult, SetupError, check, schema_dir_for
 from .project import Branding, Templates, default_branding
 from .provenance import provenance_of
 from .render import Renderer, RenderError
@@ -53,6 +53,12 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     after publishing the others when some documents need history this copy lacks.
     """
     templates, branding = templates or Templates(), branding or default_branding()
+    target = OutputDir(output)
+    cache = ExportCache(target.path.with_name(CACHE_DIRECTORY))
+    stamp = _inputs_stamp(content, schemas, templates, branding, inputs, documents, formats)
+    unchanged = cache.unchanged(target.path, stamp)
+    if unchanged is not None:  # the output is this very build already
+        return [Artifact(a["document"], a["format"], target.path / a["path"], a["sha256"]) for a in unchanged["artifacts"]]
     result = check(content, schemas, templates=templates)
     if result.errors:
         raise ContentInvalid(result)
@@ -65,7 +71,6 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     _check_names(jobs)
     looks = {doc.id: Presentation(templates, branding, templates.kind(doc.kind).contents_depth) for doc in chosen}
     formats = formats or set(FORMATS)
-    target = OutputDir(output)
     try:
         revisions, missing = {}, []
         for doc in chosen:
@@ -78,7 +83,6 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
         markdown = {stem: renderer.render(doc, template, revisions[doc.id]) for doc, template, stem in jobs}
         with target.locked():
             staging = target.staging()
-            cache = ExportCache(target.path.with_name(CACHE_DIRECTORY))
             artifacts = _export_all(jobs, markdown, staging, formats, timestamp, looks, progress,
                                     workers=workers or os.cpu_count() or 1, cache=cache)
             target.switch(staging, [artifact.entry() for artifact in artifacts], origin.as_dict(),
@@ -90,6 +94,7 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
         artifact.path = target.path / artifact.path.name
     if missing:
         raise IncompleteBuild(artifacts, missing)
+    cache.record(target.path, stamp)
     return artifacts
 
 
@@ -111,6 +116,16 @@ class IncompleteBuild(Exception):
     def __init__(self, artifacts: list[Artifact], failures: list[history.HistoryMissing]):
         super().__init__(f"{len(failures)} dokument byggdes inte")
         self.artifacts, self.failures = artifacts, failures
+
+
+def _inputs_stamp(content: Path, schemas: Path | None, templates: Templates, branding: Branding,
+                  inputs: tuple[Path, ...], documents: list[str] | None, formats: set[str] | None) -> str:
+    """What a build's output depends on, as one sha256 (``cache.inputs_stamp``)."""
+    logo = [branding.logo.file] if branding.logo else []
+    paths = [content, schema_dir_for(content, schemas), *templates.search_path, *inputs, *logo]
+    options = repr((str(content.resolve()), documents, sorted(formats or FORMATS), branding, templates,
+                    os.environ.get("SOURCE_DATE_EPOCH")))
+    return inputs_stamp(paths, content, options)
 
 
 def _choose(available: list[Item], wanted: list[str] | None) -> list[Item]:

@@ -56,7 +56,7 @@ def edit_measure(content: Path) -> None:
 
 
 def cache_entries(output: Path) -> list[Path]:
-    return sorted(p for p in (output.parent / CACHE_DIRECTORY).glob("*/*") if not p.name.endswith(".sha256"))
+    return sorted(p for p in (output.parent / CACHE_DIRECTORY).glob("??/*") if not p.name.endswith(".sha256"))
 
 
 def no_export(*args, **kwargs):
@@ -114,3 +114,24 @@ def test_a_changed_pandoc_template_is_not_taken_from_the_cache(content, tmp_path
     publish.build(content, cold, documents=PLAN, formats={"html"}, templates=styled)
     assert "#123456" in (warm / "plan-1000-fler.html").read_text(encoding="utf-8")
     assert files_of(warm) == files_of(cold)
+
+
+def test_an_unchanged_build_is_skipped_only_while_its_output_is_intact(content, tmp_path, monkeypatch):
+    output = tmp_path / "output"
+    publish.build(content, output, documents=PLAN)
+    expected = files_of(output)
+    monkeypatch.setattr(publish, "check", lambda *args, **kwargs: pytest.fail("an unchanged build was checked again"))
+    assert {a.path.name for a in publish.build(content, output, documents=PLAN)} == set(expected) - {"manifest.json"}
+    monkeypatch.undo()
+    tampered = output.resolve() / "plan-1000-fler.html"
+    tampered.unlink()
+    tampered.write_text("<p>fel</p>", encoding="utf-8")
+    publish.build(content, output, documents=PLAN)
+    assert files_of(output) == expected
+    (content / MEASURE).touch()  # a new modification time alone changes nothing
+    monkeypatch.setattr(publish, "check", lambda *args, **kwargs: pytest.fail("an unchanged build was checked again"))
+    publish.build(content, output, documents=PLAN)
+    edit_measure(content)
+    monkeypatch.undo()
+    publish.build(content, output, documents=PLAN)
+    assert "unga, vuxna" in (output / "plan-1000-fler.md").read_text(encoding="utf-8")
