@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import importlib.metadata
 import importlib.util
+import json
 import os
 import re
 import secrets
@@ -45,16 +45,20 @@ IMAGE = re.compile(r"!\[[^\]]*\]\(<?([^)>\s]+)")
 
 
 class ExportCache:
-    """The exported files of one output's cache directory."""
+    """The exported files of one output's cache directory, for one build (the export
+    settings are read once per build, so a long-running process sees template edits)."""
 
     def __init__(self, directory: Path):
         self.directory = directory
+        self._settings: dict[tuple, str] = {}
 
     def key(self, markdown: str, fmt: str, stem: str, presentation: Presentation, timestamp: int) -> str:
         """The sha256 of what the file ``stem.fmt`` is made from."""
+        look = (presentation.templates.search_path, presentation.branding, presentation.contents_depth)
+        if look not in self._settings:
+            self._settings[look] = _settings(*look)
         digest = hashlib.sha256()
-        for part in (FORMAT, fmt, stem, str(timestamp), _settings(presentation.templates.search_path,
-                     presentation.branding, presentation.contents_depth), _images(markdown), markdown):
+        for part in (FORMAT, fmt, stem, str(timestamp), self._settings[look], _images(markdown), markdown):
             digest.update(part.encode("utf-8") + b"\0")
         return digest.hexdigest()
 
@@ -71,7 +75,8 @@ class ExportCache:
         if actual != expected:
             target.unlink()
             return None
-        os.utime(entry.with_name(entry.name + ".sha256"))  # marks the entry as used
+        with suppress(OSError):
+            os.utime(entry.with_name(entry.name + ".sha256"))  # marks the entry as used
         return actual
 
     def store(self, key: str, fmt: str, source: Path, sha256: str) -> None:
@@ -161,7 +166,6 @@ def _git_state(directory: Path, paths: list[Path]) -> str:
         return ""
 
 
-@functools.cache
 def _settings(search_path: tuple[Path, ...], branding: Branding, contents_depth: int) -> str:
     """What export reads besides the Markdown, as one text."""
     parts = [repr(branding), str(contents_depth), _tools()]

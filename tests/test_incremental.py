@@ -106,10 +106,12 @@ def test_a_changed_pandoc_template_is_not_taken_from_the_cache(content, tmp_path
     own = tmp_path / "templates"
     (own / "pandoc").mkdir(parents=True)
     css = (BUILTIN_TEMPLATES / "pandoc" / "styrdok.css").read_text(encoding="utf-8")
-    (own / "pandoc" / "styrdok.css").write_text(css + "\nfooter { color: #123456; }\n", encoding="utf-8")
+    (own / "pandoc" / "styrdok.css").write_text(css, encoding="utf-8")
     styled = Templates(search_path=(own, BUILTIN_TEMPLATES))
     warm, cold = tmp_path / "warm" / "output", tmp_path / "cold" / "output"
-    publish.build(content, warm, documents=PLAN, formats={"html"})
+    publish.build(content, warm, documents=PLAN, formats={"html"}, templates=styled)
+    # edited in place, in the same process: a preview server sees the edit
+    (own / "pandoc" / "styrdok.css").write_text(css + "\nfooter { color: #123456; }\n", encoding="utf-8")
     publish.build(content, warm, documents=PLAN, formats={"html"}, templates=styled)
     publish.build(content, cold, documents=PLAN, formats={"html"}, templates=styled)
     assert "#123456" in (warm / "plan-1000-fler.html").read_text(encoding="utf-8")
