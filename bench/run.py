@@ -19,7 +19,7 @@ Adding a target: write ``def bench_NAME(ctx: Context) -> Outcome`` and decorate 
 with ``@target("NAME", "one-line description")``. Use ``ctx.content`` (the corpus),
 ``ctx.race({...})`` to time candidates (it returns every run's seconds; a
 target judges the best of them) and ``Outcome``/``Ratio`` to report them.
-Targets: ``validate``, ``diff`` and ``build``.
+Targets: ``validate``, ``diff``, ``build``, ``warm`` and ``noop``.
 
 Exit status: 0 when every target selected passes, 1 when one fails, 2 when a target
 could not run (styrdok fails to import, the corpus does not validate, ...).
@@ -53,6 +53,7 @@ import yaml  # noqa: E402
 from bench.generate import generate  # noqa: E402
 
 CACHE = REPO / ".bench"
+EXAMPLE_ONLY = {"build", "warm", "noop"}  # targets that measure the example, not the generated corpus
 CONTENT_SUFFIXES = (".yaml", ".yml", ".md")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.S)
 
@@ -77,6 +78,15 @@ class Ratio:
 
 
 @dataclass
+class Limit:
+    """An absolute goal: ``candidate`` takes at most ``seconds``."""
+
+    label: str
+    candidate: str
+    seconds: float
+
+
+@dataclass
 class Outcome:
     """What a target measured: times by candidate name, and the ratios it is judged by."""
 
@@ -85,14 +95,16 @@ class Outcome:
     rounds: dict[str, list[float]] = field(default_factory=dict)  # every timed run, in order
     notes: list[str] = field(default_factory=list)
     appendix: str = ""  # printed after the figures, e.g. a profile
+    limits: list[Limit] = field(default_factory=list)
 
     def passed(self) -> bool:
-        return all(self.times[r.candidate] / self.times[r.baseline] <= r.limit for r in self.ratios)
+        return (all(self.times[r.candidate] / self.times[r.baseline] <= r.limit for r in self.ratios)
+                and all(self.times[limit.candidate] <= limit.seconds for limit in self.limits))
 
 
 @dataclass
 class Context:
-    content: Path
+    content: Path | None  # None when only targets on the example run
     root: Path  # the styrdok checkout measured (its build.py, styrdok/ and schemas/)
     repeats: int
     profile: bool
@@ -142,7 +154,11 @@ def report(name: str, description: str, outcome: Outcome) -> None:
     for ratio in outcome.ratios:
         value = outcome.times[ratio.candidate] / outcome.times[ratio.baseline]
         verdict = "PASS" if value <= ratio.limit else "FAIL"
-        print(f"  {ratio.label:<{width}}  {value:8.2f} x   (target <= {ratio.limit:.1f} x)  {verdict}")
+        print(f"  {ratio.label:<{width}}  {value:8.2f} x   (target <= {ratio.limit:.2f} x)  {verdict}")
+    for limit in outcome.limits:
+        seconds = outcome.times[limit.candidate]
+        verdict = "PASS" if seconds <= limit.seconds else "FAIL"
+        print(f"  {limit.label:<{width}}  {seconds:8.3f} s   (target <= {limit.seconds:.1f} s)  {verdict}")
     for ratio in outcome.ratios:  # the spread shows how much to trust the verdict
         candidate, baseline = outcome.rounds.get(ratio.candidate), outcome.rounds.get(ratio.baseline)
         if candidate and baseline and len(candidate) > 1:
@@ -383,6 +399,83 @@ def bench_build(ctx: Context) -> Outcome:
     )
 
 
+class ExampleClone:
+    """A clone of the measured checkout (the example needs its history), built with its build.py."""
+
+    MEASURE = Path("content") / "atgarder" / "atgard-sprakstodjande-insatser.yaml"
+
+    def __init__(self, ctx: Context, work: Path):
+        self.root, self.work, self.edits, self.colds = work / "clone", work, 0, 0
+        git_quiet(work, "clone", "-q", "--local", str(ctx.root), str(self.root))
+        self.build_py = ctx.root / "build.py"
+
+    def build(self, output: Path) -> None:
+        command = [sys.executable, str(self.build_py), "build", "--output", str(output)]
+        done = subprocess.run(command, cwd=self.root, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise TargetError(f"the example does not build:\n{done.stderr[-2000:]}")
+
+    def edit_measure(self) -> None:
+        """A text never built before, so that no cache can hold its files."""
+        self.edits += 1
+        path = self.root / self.MEASURE
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"^text: (.*?)( \(ändring \d+\))?$", rf"text: \1 (ändring {self.edits})", text,
+                               count=1, flags=re.M), encoding="utf-8")
+
+    def cold(self) -> None:
+        """A build into a new output, with no cache beside it."""
+        self.colds += 1
+        self.build(self.work / f"cold-{self.colds}" / "output")
+
+
+def warm_and_noop(ctx: Context) -> tuple[dict[str, list[float]], list[str]]:
+    """Cold, warm (one measure edited) and no-op builds of the example, raced in one run (cached per run)."""
+    import tempfile
+
+    if "rounds" not in WARM:
+        with tempfile.TemporaryDirectory(prefix="styrdok-bench-warm-") as directory:
+            clone = ExampleClone(ctx, Path(directory))
+            output = Path(directory) / "warm" / "output"
+            clone.build(output)
+
+            def warm() -> None:
+                clone.edit_measure()
+                clone.build(output)
+
+            WARM["rounds"] = ctx.race({
+                "a cold build (new output, no cache)": clone.cold,
+                "b warm build (one measure edited)": warm,
+                "c no-op build (nothing changed)": lambda: clone.build(output),
+            })
+    notes = ["python build.py in a git clone of the checkout (the example's revision tables need its history); "
+             "the edit stays uncommitted, as in a preview or a pre-commit hook",
+             "b includes writing the edited measure; c runs right after b, on the same output",
+             f"best of {ctx.repeats} after one warm-up, interleaved"]
+    return WARM["rounds"], notes
+
+
+WARM: dict[str, dict[str, list[float]]] = {}
+
+
+@target("warm", "build the example after editing one measure vs a cold build")
+def bench_warm(ctx: Context) -> Outcome:
+    rounds, notes = warm_and_noop(ctx)
+    times = {name: min(runs) for name, runs in rounds.items()}
+    names = list(times)
+    return Outcome({name: times[name] for name in names[:2]}, [Ratio("ratio b/a", names[1], names[0], 0.25)],
+                   {name: rounds[name] for name in names[:2]}, notes, limits=[Limit("time b", names[1], 1.0)])
+
+
+@target("noop", "build the example again with nothing changed")
+def bench_noop(ctx: Context) -> Outcome:
+    rounds, notes = warm_and_noop(ctx)
+    times = {name: min(runs) for name, runs in rounds.items()}
+    names = list(times)
+    return Outcome({name: times[name] for name in (names[0], names[2])}, [], {}, notes,
+                   limits=[Limit("time c", names[2], 0.5)])
+
+
 def git_quiet(repo: Path, *args: str) -> bytes:
     command = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org", "-c", "commit.gpgsign=false", *args]
     return subprocess.run(command, cwd=repo, check=True, capture_output=True).stdout
@@ -447,7 +540,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=20000, help="corpus size in files (default 20000)")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
-    parser.add_argument("--only", choices=sorted(TARGETS), help="run one target")
+    parser.add_argument("--only", choices=sorted(TARGETS), action="append", help="run this target (repeatable)")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per candidate; the best counts (default 3)")
     parser.add_argument("--profile", action="store_true", help="also profile styrdok's side of each target")
     parser.add_argument("--top", type=int, default=15, help="functions shown by --profile (default 15)")
@@ -459,10 +552,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{root} has no styrdok/ package")
     sys.path.insert(0, str(root))
 
-    content = corpus(args.items, args.seed)
+    chosen_names = args.only or list(TARGETS)
+    content = corpus(args.items, args.seed) if set(chosen_names) - EXAMPLE_ONLY else None
     ctx = Context(content, root, max(1, args.repeats), args.profile, args.top)
     status = 0
-    for name in [args.only] if args.only else list(TARGETS):
+    for name in chosen_names:
         chosen = TARGETS[name]
         print(f"target {name} ...", file=sys.stderr, flush=True)
         try:

@@ -93,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="kommaseparerade format bland md, docx, pdf och html (standard: alla)")
     build.add_argument("--output", type=Path, default=None, metavar="KATALOG",
                        help="utdatakatalogen (standard: projektfilens, annars output)")
+    build.add_argument("--jobs", type=_positive, default=None, metavar="N",
+                       help="antal dokument som exporteras samtidigt (standard: en per processorkärna)")
 
     check_file = commands.add_parser("verify", help="kontrollera att en publicerad fil är vad förrådet innehöll",
                                      description="Bygger filens dokument på nytt vid versionen REF i en tillfällig kopia "
@@ -211,6 +213,12 @@ def _formats(text: str) -> set[str]:
     return chosen
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"ogiltigt antal \"{text}\"; skriv ett heltal från 1")
+    return int(text)
+
+
 def _period(text: str) -> str:
     if not PERIOD.fullmatch(text):
         raise argparse.ArgumentTypeError(f"ogiltig period \"{text}\"; skriv ett år (2025) eller en månad (2025-08)")
@@ -297,7 +305,7 @@ def _build(args) -> int:
         with progress_bar() as progress:
             artifacts = publish.build(project.content, project.output, documents=args.documents, formats=args.format,
                                        schemas=project.schemas, templates=project.templates, branding=project.branding,
-                                       inputs=project.inputs(), progress=progress)
+                                       inputs=project.inputs(), progress=progress, workers=args.jobs)
     except publish.IncompleteBuild as incomplete:
         artifacts, failures = incomplete.artifacts, incomplete.failures
     except publish.ContentInvalid as invalid:

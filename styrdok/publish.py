@@ -7,17 +7,19 @@ file and its sha256.
 
 from __future__ import annotations
 
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .branding import Presentation
+from .cache import DIRECTORY as CACHE_DIRECTORY, ExportCache, inputs_stamp
 from .export import FORMATS, ExportError, export
 from . import gitsource, history
 from .model import Content, Item, build_model
 from .outputdir import OutputDir, PublishError, sha256_of
-from .pipeline import CheckResult, SetupError, check
+from .pipeline import CheckResult, SetupError, check, schema_dir_for
 from .project import Branding, Templates, default_branding
 from .provenance import provenance_of
 from .render import Renderer, RenderError
@@ -40,16 +42,23 @@ class Artifact:
 
 def build(content: Path, output: Path, *, documents: list[str] | None = None, formats: set[str] | None = None,
           schemas: Path | None = None, templates: Templates | None = None, branding: Branding | None = None,
-          inputs: tuple[Path, ...] = (), progress=None) -> list[Artifact]:
+          inputs: tuple[Path, ...] = (), progress=None, workers: int | None = None) -> list[Artifact]:
     """Phases load → validate → model → render → export, for the chosen documents.
 
     ``templates`` and ``branding`` come from the project (default: styrdok's own);
     ``inputs`` are further files the build reads, for the provenance; ``progress`` (see
-    ``styrdok.progress``) hears of each finished file. A failed build leaves the last good
+    ``styrdok.progress``) hears of each finished file; ``workers`` documents are exported at
+    once (default: one per processor). A failed build leaves the last good
     output untouched. Raises ``ContentInvalid`` or ``BuildError``, or ``IncompleteBuild``
     after publishing the others when some documents need history this copy lacks.
     """
     templates, branding = templates or Templates(), branding or default_branding()
+    target = OutputDir(output)
+    cache = ExportCache(target.path.with_name(CACHE_DIRECTORY))
+    stamp = _inputs_stamp(content, schemas, templates, branding, inputs, documents, formats)
+    unchanged = cache.unchanged(target.path, stamp)
+    if unchanged is not None:  # the output is this very build already
+        return [Artifact(a["document"], a["format"], target.path / a["path"], a["sha256"]) for a in unchanged["artifacts"]]
     result = check(content, schemas, templates=templates)
     if result.errors:
         raise ContentInvalid(result)
@@ -62,7 +71,6 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     _check_names(jobs)
     looks = {doc.id: Presentation(templates, branding, templates.kind(doc.kind).contents_depth) for doc in chosen}
     formats = formats or set(FORMATS)
-    target = OutputDir(output)
     try:
         revisions, missing = {}, []
         for doc in chosen:
@@ -75,15 +83,18 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
         markdown = {stem: renderer.render(doc, template, revisions[doc.id]) for doc, template, stem in jobs}
         with target.locked():
             staging = target.staging()
-            artifacts = _export_all(jobs, markdown, staging, formats, timestamp, looks, progress)
+            artifacts = _export_all(jobs, markdown, staging, formats, timestamp, looks, progress,
+                                    workers=workers or os.cpu_count() or 1, cache=cache)
             target.switch(staging, [artifact.entry() for artifact in artifacts], origin.as_dict(),
                           keep=_kept(model.documents, built, formats))
+            cache.prune()
     except (RenderError, ExportError, PublishError) as error:
         raise BuildError(str(error)) from None
     for artifact in artifacts:
         artifact.path = target.path / artifact.path.name
     if missing:
         raise IncompleteBuild(artifacts, missing)
+    cache.record(target.path, stamp)
     return artifacts
 
 
@@ -105,6 +116,16 @@ class IncompleteBuild(Exception):
     def __init__(self, artifacts: list[Artifact], failures: list[history.HistoryMissing]):
         super().__init__(f"{len(failures)} dokument byggdes inte")
         self.artifacts, self.failures = artifacts, failures
+
+
+def _inputs_stamp(content: Path, schemas: Path | None, templates: Templates, branding: Branding,
+                  inputs: tuple[Path, ...], documents: list[str] | None, formats: set[str] | None) -> str:
+    """What a build's output depends on, as one sha256 (``cache.inputs_stamp``)."""
+    logo = [branding.logo.file] if branding.logo else []
+    paths = [content, schema_dir_for(content, schemas), *templates.search_path, *inputs, *logo]
+    options = repr((str(content.resolve()), documents, sorted(formats or FORMATS), branding, templates,
+                    os.environ.get("SOURCE_DATE_EPOCH")))
+    return inputs_stamp(paths, content, options)
 
 
 def _choose(available: list[Item], wanted: list[str] | None) -> list[Item]:
@@ -159,19 +180,30 @@ def _outputs(document: Item, templates: Templates) -> list[tuple[str, str]]:
     return outputs
 
 
-def _export_all(jobs, markdown, staging, formats, timestamp, looks, progress) -> list[Artifact]:
-    """Export every rendered Markdown text; two at a time, since pandoc and typst run apart."""
+def _export_all(jobs, markdown, staging, formats, timestamp, looks, progress, workers: int,
+                cache: ExportCache) -> list[Artifact]:
+    """Export every rendered Markdown text, ``workers`` documents at a time, in the jobs' order;
+    files the cache holds for the same Markdown and settings are taken from it.
+
+    Threads suffice: pandoc and typst run in child processes, and a thread waiting for
+    one releases the GIL; only the web page check and the hashing run in Python."""
     def one(job):
         document, _template, stem = job
         started = time.perf_counter()
-        paths = export(markdown[stem], staging, stem, formats, timestamp=timestamp, presentation=looks[document.id])
+        keys = {fmt: cache.key(markdown[stem], fmt, stem, looks[document.id], timestamp) for fmt in formats}
+        digests = {fmt: cache.fetch(key, fmt, staging / f"{stem}.{fmt}") for fmt, key in keys.items()}
+        missing = {fmt for fmt, digest in digests.items() if digest is None}
+        if missing:
+            paths = export(markdown[stem], staging, stem, missing, timestamp=timestamp, presentation=looks[document.id])
+            for fmt, path in paths.items():
+                digests[fmt] = sha256_of(path)
+                cache.store(keys[fmt], fmt, path, digests[fmt])
         if progress:
             title = document.title if stem == document.id else f"Tjänsteskrivelse: {document.title}"
             progress.done(title, stem, time.perf_counter() - started)
-        return [Artifact(document.id, fmt, path, sha256_of(path)) for fmt, path in sorted(paths.items())]
+        return [Artifact(document.id, fmt, staging / f"{stem}.{fmt}", digests[fmt]) for fmt in sorted(formats)]
 
     if progress:
         progress.start(len(jobs))
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         return [artifact for group in pool.map(one, jobs) for artifact in group]
-

@@ -1,0 +1,139 @@
+"""Builds that use every core and reuse earlier work: the output never depends on either."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from styrdok import publish
+from styrdok.cache import DIRECTORY as CACHE_DIRECTORY
+from styrdok.cli import main
+from styrdok.project import BUILTIN_TEMPLATES, Templates
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+DOCUMENTS = ["plan-1000-fler", "information-plan-1000-fler-2025"]  # four exports: each with its memo
+
+
+def files_of(output: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(output.iterdir())}
+
+
+def test_output_is_the_same_for_one_and_four_workers(tmp_path):
+    one, four = tmp_path / "one" / "output", tmp_path / "four" / "output"
+    publish.build(CONTENT, one, documents=DOCUMENTS, workers=1)
+    publish.build(CONTENT, four, documents=DOCUMENTS, workers=4)
+    assert (one / "manifest.json").read_bytes() == (four / "manifest.json").read_bytes()
+    assert files_of(one) == files_of(four)
+    assert len(files_of(one)) == 1 + 4 * 4
+
+
+def test_jobs_option_must_be_a_positive_number(capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["build", "--jobs", "0"])
+    assert exit.value.code == 2
+    assert "--jobs" in capsys.readouterr().err
+
+
+MEASURE = Path("atgarder") / "atgard-sprakstodjande-insatser.yaml"  # shown in plan-1000-fler
+PLAN = ["plan-1000-fler"]
+
+
+@pytest.fixture
+def content(tmp_path):
+    """A copy of the example outside git, so that each build's provenance is the content's alone."""
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT, copy)
+    return copy
+
+
+def edit_measure(content: Path) -> None:
+    path = content / MEASURE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("så att både individer", "så att både unga, vuxna", 1), encoding="utf-8")
+
+
+def cache_entries(output: Path) -> list[Path]:
+    return sorted(p for p in (output.parent / CACHE_DIRECTORY).glob("??/*") if not p.name.endswith(".sha256"))
+
+
+def no_export(*args, **kwargs):
+    raise AssertionError("a file was exported although the cache holds it")
+
+
+def test_warm_build_after_an_edit_equals_a_cold_build(content, tmp_path):
+    warm, cold = tmp_path / "warm" / "output", tmp_path / "cold" / "output"
+    publish.build(content, warm, documents=PLAN)
+    edit_measure(content)
+    publish.build(content, warm, documents=PLAN)
+    publish.build(content, cold, documents=PLAN)
+    assert (warm / "manifest.json").read_bytes() == (cold / "manifest.json").read_bytes()
+    assert files_of(warm) == files_of(cold)
+    assert "unga, vuxna" in (warm / "plan-1000-fler.md").read_text(encoding="utf-8")
+
+
+def test_noop_build_exports_nothing_and_changes_no_byte(content, tmp_path, monkeypatch):
+    output = tmp_path / "output"
+    publish.build(content, output, documents=PLAN)
+    before = files_of(output)
+    monkeypatch.setattr(publish, "export", no_export)
+    publish.build(content, output, documents=PLAN)
+    assert files_of(output) == before
+    assert len(cache_entries(output)) == 2 * 4
+    for artifact in publish.build(content, tmp_path / "other", formats={"pdf"}, documents=PLAN):
+        assert artifact.path.read_bytes() == before[artifact.path.name]  # a second output beside shares the cache
+
+
+def test_corrupt_or_foreign_entry_is_made_anew(content, tmp_path):
+    output = tmp_path / "output"
+    publish.build(content, output, documents=PLAN)
+    expected = files_of(output)
+    entries = {entry.read_bytes(): entry for entry in cache_entries(output)}
+    corrupt, foreign = entries[expected["plan-1000-fler.pdf"]], entries[expected["plan-1000-fler.docx"]]
+    corrupt.unlink()  # not written in place: that would change the published file too
+    corrupt.write_bytes(b"%PDF-1.7 nothing")
+    foreign.with_name(foreign.name + ".sha256").write_text("0" * 64 + "\n", encoding="ascii")
+    fresh = tmp_path / "fresh"
+    publish.build(content, fresh, documents=PLAN)
+    assert files_of(fresh) == {**expected, "manifest.json": files_of(fresh)["manifest.json"]}
+    assert (fresh / "manifest.json").read_bytes() == (output / "manifest.json").read_bytes()
+    assert corrupt.read_bytes() == expected["plan-1000-fler.pdf"]  # the entry was made anew
+
+
+def test_a_changed_pandoc_template_is_not_taken_from_the_cache(content, tmp_path):
+    own = tmp_path / "templates"
+    (own / "pandoc").mkdir(parents=True)
+    css = (BUILTIN_TEMPLATES / "pandoc" / "styrdok.css").read_text(encoding="utf-8")
+    (own / "pandoc" / "styrdok.css").write_text(css, encoding="utf-8")
+    styled = Templates(search_path=(own, BUILTIN_TEMPLATES))
+    warm, cold = tmp_path / "warm" / "output", tmp_path / "cold" / "output"
+    publish.build(content, warm, documents=PLAN, formats={"html"}, templates=styled)
+    # edited in place, in the same process: a preview server sees the edit
+    (own / "pandoc" / "styrdok.css").write_text(css + "\nfooter { color: #123456; }\n", encoding="utf-8")
+    publish.build(content, warm, documents=PLAN, formats={"html"}, templates=styled)
+    publish.build(content, cold, documents=PLAN, formats={"html"}, templates=styled)
+    assert "#123456" in (warm / "plan-1000-fler.html").read_text(encoding="utf-8")
+    assert files_of(warm) == files_of(cold)
+
+
+def test_an_unchanged_build_is_skipped_only_while_its_output_is_intact(content, tmp_path, monkeypatch):
+    output = tmp_path / "output"
+    publish.build(content, output, documents=PLAN)
+    expected = files_of(output)
+    monkeypatch.setattr(publish, "check", lambda *args, **kwargs: pytest.fail("an unchanged build was checked again"))
+    assert {a.path.name for a in publish.build(content, output, documents=PLAN)} == set(expected) - {"manifest.json"}
+    monkeypatch.undo()
+    tampered = output.resolve() / "plan-1000-fler.html"
+    tampered.unlink()
+    tampered.write_text("<p>fel</p>", encoding="utf-8")
+    publish.build(content, output, documents=PLAN)
+    assert files_of(output) == expected
+    (content / MEASURE).touch()  # a new modification time alone changes nothing
+    monkeypatch.setattr(publish, "check", lambda *args, **kwargs: pytest.fail("an unchanged build was checked again"))
+    publish.build(content, output, documents=PLAN)
+    edit_measure(content)
+    monkeypatch.undo()
+    publish.build(content, output, documents=PLAN)
+    assert "unga, vuxna" in (output / "plan-1000-fler.md").read_text(encoding="utf-8")
