@@ -164,7 +164,8 @@ def _export_all(jobs, markdown, staging, formats, timestamp, looks, progress) ->
     def one(job):
         document, _template, stem = job
         started = time.perf_counter()
-        paths = export(markdown[stem], staging, stem, formats, timestamp=timestamp, presentation=looks[document.id])
+        paths = export(markdown[stem], staging, stem, formats, timestamp=timestamp, presentation=looks[document.id],
+                       charts=markdown[stem].charts)
         if progress:
             title = document.title if stem == document.id else f"Tjänsteskrivelse: {document.title}"
             progress.done(title, stem, time.perf_counter() - started)

@@ -23,7 +23,7 @@ import jinja2
 from babel.dates import get_month_names
 from babel.numbers import format_decimal
 
-from . import markup
+from . import charts, markup
 from .model import Content, Item, Term
 from .project import Branding, Templates
 from .template_errors import explain
@@ -54,6 +54,36 @@ class DocumentContext:
     numbers: dict[str, int | str] = field(default_factory=dict)  # measure id -> its number in the document
     counted: int = 0  # measures numbered 1…n so far (those without a fixed number)
     revisions: dict = field(default_factory=dict)  # "since" ref -> RevisionTable
+    renderer: Renderer | None = None  # number and month formatting, for charts
+    charts: list[charts.Chart] = field(default_factory=list)
+
+    def chart(self, indicator: Item, kind: str = "line") -> str:
+        """Markdown for the next chart of an indicator, "line" (totals with target and
+        comparison) or "gender" (Kvinnor and Män), with its caption "Diagram N."; the chart
+        itself is drawn at export (``styrdok.charts``)."""
+        if kind not in charts.KINDS:
+            raise ValueError(f"okänt slags diagram: {kind} (kan vara {', '.join(charts.KINDS)})")
+        format = self.renderer
+        series = indicator.series
+        periods = [str(v.year) if v.month is None else f"{format.month_short(v.month)} {v.year}" for v in series]
+        spoken = [f"år {v.year}" if v.month is None else f"i {format.month_name(v.month)} {v.year}" for v in series]
+        path = f"diagram-{self.document.id}/{len(self.charts) + 1}"
+        unit, comparison = indicator.unit or "", indicator.comparison or {}
+        parts = ("total",) if kind == "line" else ("women", "men")
+        if not all(any(getattr(v, part) is not None for v in series) for part in parts):
+            return "Det finns inga värden att visa i ett diagram."
+        if kind == "line":
+            chart = charts.line_chart(path, indicator.name, periods, spoken, [v.total for v in series], unit=unit,
+                                      number=format.number, direction=indicator.direction.label if indicator.direction else "",
+                                      target=indicator.target_value, comparison=comparison.get("value"),
+                                      comparison_label=comparison.get("label", ""))
+            caption = markup.inline(indicator.name)
+        else:
+            chart = charts.gender_chart(path, indicator.name, periods, spoken, [v.women for v in series], [v.men for v in series],
+                                        unit=unit, number=format.number)
+            caption = markup.inline(indicator.name) + ", kvinnor och män"
+        self.charts.append(chart)
+        return f"![{markup.plain(chart.alt)}]({chart.file('pdf')})\n\n*Diagram {len(self.charts)}. {caption}.*"
 
     def caption(self, text: str) -> str:
         """The next table's caption: "Tabell N. text"."""
@@ -180,6 +210,15 @@ def collapse(text: str) -> str:
     return " ".join(str(text).split())
 
 
+class Rendered(str):
+    """A document's Markdown, and the charts (``charts``) its images refer to."""
+
+    def __new__(cls, markdown: str, charts: tuple = ()):
+        rendered = super().__new__(cls, markdown)
+        rendered.charts = charts
+        return rendered
+
+
 class Renderer:
     """Renders documents of one content model with one set of templates.
 
@@ -210,9 +249,10 @@ class Renderer:
                                 provenance=provenance,
                                 wordmark=branding and branding.municipality or content.organisation.municipality)
 
-    def render(self, document: Item, template: str, revisions: dict | None = None) -> str:
-        """Render one template for a document into Markdown."""
-        return tidy(self._render(DocumentContext(self.content, document, revisions=revisions or {}), template))
+    def render(self, document: Item, template: str, revisions: dict | None = None) -> Rendered:
+        """Render one template for a document into Markdown, with the charts it shows."""
+        context = DocumentContext(self.content, document, revisions=revisions or {}, renderer=self)
+        return Rendered(tidy(self._render(context, template)), tuple(context.charts))
 
     def measure_numbers(self, document: Item) -> dict[str, int | str]:
         """Measure id → the display number the document's own template gives it."""
