@@ -176,7 +176,8 @@ def _draw(chart: Chart, branding: Branding):
                      edgecolor=colours[0], hatch=HATCHES[series.style], linewidth=0.8)
     axes.set_xticks(positions, chart.periods)
     axes.set_axisbelow(True)
-    axes.set_ylim(0, axes.get_ylim()[1] * 1.1)  # room above the highest line
+    low, high = axes.get_ylim()
+    axes.set_ylim(min(0, low), high * 1.1)  # from zero, with room above the highest line
     axes.margins(x=0.08)
     axes.set_ylabel("" if chart.unit == "antal" else chart.unit)
     axes.yaxis.set_major_formatter(_swedish_ticks())
@@ -195,6 +196,6 @@ def _swedish_ticks():
 
 def _save(figure, path: Path) -> None:
     if path.suffix == ".svg":
-        figure.savefig(path, format="svg", metadata={"Date": None})
+        figure.savefig(path, format="svg", metadata={"Date": None, "Creator": None})
     else:
         figure.savefig(path, format="png", dpi=PNG_DPI, metadata={"Software": None})

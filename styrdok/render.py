@@ -73,17 +73,17 @@ class DocumentContext:
         if not all(any(getattr(v, part) is not None for v in series) for part in parts):
             return "Det finns inga värden att visa i ett diagram."
         if kind == "line":
-            chart = charts.line_chart(path, indicator.name, periods, spoken, [v.total for v in series], unit=unit,
+            chart = charts.line_chart(path, collapse(indicator.name), periods, spoken, [v.total for v in series], unit=unit,
                                       number=format.number, direction=indicator.direction.label if indicator.direction else "",
                                       target=indicator.target_value, comparison=comparison.get("value"),
                                       comparison_label=comparison.get("label", ""))
             caption = markup.inline(indicator.name)
         else:
-            chart = charts.gender_chart(path, indicator.name, periods, spoken, [v.women for v in series], [v.men for v in series],
+            chart = charts.gender_chart(path, collapse(indicator.name), periods, spoken, [v.women for v in series], [v.men for v in series],
                                         unit=unit, number=format.number)
             caption = markup.inline(indicator.name) + ", kvinnor och män"
         self.charts.append(chart)
-        return f"![{markup.plain(chart.alt)}]({chart.file('pdf')})\n\n*Diagram {len(self.charts)}. {caption}.*"
+        return f"![{markup.escape(chart.alt)}]({chart.file('pdf')})\n\n*Diagram {len(self.charts)}. {caption}.*"
 
     def caption(self, text: str) -> str:
         """The next table's caption: "Tabell N. text"."""
