@@ -23,7 +23,7 @@ from .project import Branding
 
 PNG_DPI = 300  # print resolution for DOCX
 SIZE = (6.3, 3.0)  # inches: the text width of an A4 page, a little less than half its height
-KINDS = ("line", "gender")
+KINDS = {"line": "", "gender": ", kvinnor och män", "monthly": ", per månad"}  # kind -> caption ending
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,46 @@ def _change(first: float, last: float) -> str:
     return "ökade" if last > first else "minskade" if last < first else "var oförändrat"
 
 
+def of_indicator(indicator, kind: str, path: str, name: str, format) -> Chart | None:
+    """The chart of one kind for an indicator, or None when it has no values for it.
+    ``format`` writes numbers and months (``styrdok.render.Renderer``)."""
+    unit = indicator.unit or ""
+    if kind == "monthly":
+        return _monthly(indicator, path, name, unit, format)
+    yearly = [indicator.value_for(year) for year in sorted({v.year for v in indicator.series})]
+    parts = ("total",) if kind == "line" else ("women", "men")
+    if not yearly or not all(any(getattr(v, part) is not None for v in yearly) for part in parts):
+        return None
+    periods = [str(v.year) if v.month is None else f"{format.month_short(v.month)} {v.year}" for v in yearly]
+    spoken = [f"år {v.year}" if v.month is None else f"i {format.month_name(v.month)} {v.year}" for v in yearly]
+    if kind == "gender":
+        return gender_chart(path, name, periods, spoken, [v.women for v in yearly], [v.men for v in yearly],
+                            unit=unit, number=format.number)
+    comparison = indicator.comparison or {}
+    return line_chart(path, name, periods, spoken, [v.total for v in yearly], unit=unit, number=format.number,
+                      direction=indicator.direction.label if indicator.direction else "",
+                      target=indicator.target_value, comparison=comparison.get("value"),
+                      comparison_label=comparison.get("label", ""))
+
+
+def _monthly(indicator, path: str, name: str, unit: str, format) -> Chart | None:
+    """A line per year for the last two years with monthly values, January to December."""
+    months = [v for v in indicator.series if v.month is not None and v.total is not None]
+    years = sorted({v.year for v in months})[-2:]
+    if not years:
+        return None
+    series, told = [], []
+    for style, year in enumerate(years):
+        values = {v.month: v.total for v in months if v.year == year}
+        series.append(Series(str(year), tuple(values.get(month) for month in range(1, 13)), style))
+        first, last = min(values), max(values)
+        told.append(f"År {year} gick värdet från {with_unit(format.number(values[first]), unit)} i "
+                    f"{format.month_name(first)} till {with_unit(format.number(values[last]), unit)} i "
+                    f"{format.month_name(last)}.")
+    alt = f"{name}, per månad {' och '.join(map(str, years))}. {' '.join(told)}"
+    return Chart(path, "line", tuple(format.month_short(m) for m in range(1, 13)), tuple(series), unit, alt)
+
+
 def line_chart(path: str, name: str, periods: list[str], spoken: list[str], values: list[float | None], *, unit: str,
                number: Callable, direction: str = "", target: float | None = None,
                comparison: float | None = None, comparison_label: str = "") -> Chart:
@@ -80,7 +120,7 @@ def line_chart(path: str, name: str, periods: list[str], spoken: list[str], valu
     if comparison is not None:
         label = f" ({comparison_label})" if comparison_label else ""
         alt.append(f"Jämförvärdet är {with_unit(number(comparison), unit)}{label}.")
-    return Chart(path, "line", tuple(periods), (Series(name, tuple(values)),), unit, " ".join(alt),
+    return Chart(path, "line", tuple(periods), (Series("Utfall", tuple(values)),), unit, " ".join(alt),
                  target=target, target_label=f"Mål: {direction.lower()}" if direction else "",
                  comparison=comparison, comparison_label=comparison_label or "Jämförvärde")
 
@@ -158,7 +198,7 @@ def _draw(chart: Chart, branding: Branding):
             points = [(x, v) for x, v in zip(positions, series.values) if v is not None]
             axes.plot([x for x, _ in points], [v for _, v in points], color=colours[series.style],
                       linestyle=LINES[series.style], marker=MARKERS[series.style], linewidth=2, markersize=6,
-                      label="Utfall")
+                      label=series.label)
         if chart.target is not None:
             axes.axhline(chart.target, color=colours[1], linestyle="--", linewidth=1.5, label="Mål")
         if chart.comparison is not None:

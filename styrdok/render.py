@@ -58,31 +58,16 @@ class DocumentContext:
     charts: list[charts.Chart] = field(default_factory=list)
 
     def chart(self, indicator: Item, kind: str = "line") -> str:
-        """Markdown for the next chart of an indicator, "line" (totals with target and
-        comparison) or "gender" (Kvinnor and Män), with its caption "Diagram N."; the chart
-        itself is drawn at export (``styrdok.charts``)."""
+        """Markdown for the next chart of an indicator (a kind in ``styrdok.charts.KINDS``) and
+        its caption "Diagram N."; the chart itself is drawn at export."""
         if kind not in charts.KINDS:
             raise ValueError(f"okänt slags diagram: {kind} (kan vara {', '.join(charts.KINDS)})")
-        format = self.renderer
-        series = indicator.series
-        periods = [str(v.year) if v.month is None else f"{format.month_short(v.month)} {v.year}" for v in series]
-        spoken = [f"år {v.year}" if v.month is None else f"i {format.month_name(v.month)} {v.year}" for v in series]
-        path = f"diagram-{self.document.id}/{len(self.charts) + 1}"
-        unit, comparison = indicator.unit or "", indicator.comparison or {}
-        parts = ("total",) if kind == "line" else ("women", "men")
-        if not all(any(getattr(v, part) is not None for v in series) for part in parts):
+        chart = charts.of_indicator(indicator, kind, f"diagram-{self.document.id}/{len(self.charts) + 1}",
+                                    collapse(indicator.name), self.renderer)
+        if chart is None:
             return "Det finns inga värden att visa i ett diagram."
-        if kind == "line":
-            chart = charts.line_chart(path, collapse(indicator.name), periods, spoken, [v.total for v in series], unit=unit,
-                                      number=format.number, direction=indicator.direction.label if indicator.direction else "",
-                                      target=indicator.target_value, comparison=comparison.get("value"),
-                                      comparison_label=comparison.get("label", ""))
-            caption = markup.inline(indicator.name)
-        else:
-            chart = charts.gender_chart(path, collapse(indicator.name), periods, spoken, [v.women for v in series], [v.men for v in series],
-                                        unit=unit, number=format.number)
-            caption = markup.inline(indicator.name) + ", kvinnor och män"
         self.charts.append(chart)
+        caption = markup.inline(indicator.name) + charts.KINDS[kind]
         return f"![{markup.escape(chart.alt)}]({chart.file('pdf')})\n\n*Diagram {len(self.charts)}. {caption}.*"
 
     def caption(self, text: str) -> str:
@@ -256,7 +241,7 @@ class Renderer:
 
     def measure_numbers(self, document: Item) -> dict[str, int | str]:
         """Measure id → the display number the document's own template gives it."""
-        context = DocumentContext(self.content, document)
+        context = DocumentContext(self.content, document, renderer=self)
         self._render(context, self.templates.kind(document.kind).template)
         return dict(context.numbers)
 
