@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .markup import escape
 from .project import Branding
 
 PNG_DPI = 300  # print resolution for DOCX
@@ -40,7 +41,7 @@ class Chart:
     """One chart as data: what is drawn, and the text that describes it."""
 
     path: str  # relative to the build directory, without suffix
-    kind: str  # "line" or "gender"
+    kind: str  # "line" or "gender" (bars)
     periods: tuple[str, ...]
     series: tuple[Series, ...]
     unit: str
@@ -53,6 +54,10 @@ class Chart:
     def file(self, fmt: str) -> str:
         """The file pandoc reads for an output format: PNG for DOCX, SVG otherwise."""
         return f"{self.path}.{'png' if fmt == 'docx' else 'svg'}"
+
+    def image(self, fmt: str) -> str:
+        """The Markdown image of the chart, with its description, for an output format."""
+        return f"![{escape(self.alt)}]({self.file(fmt)})"
 
 
 def with_unit(number: str, unit: str) -> str:

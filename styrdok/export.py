@@ -107,7 +107,7 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
 def _chart_files(source: bytes, charts, fmt: str) -> bytes:
     """The Markdown with each chart's image in the file type the format reads."""
     for chart in charts:
-        source = source.replace(f"]({chart.file('pdf')})".encode(), f"]({chart.file(fmt)})".encode())
+        source = source.replace(chart.image("pdf").encode(), chart.image(fmt).encode())
     return source
 
 

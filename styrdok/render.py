@@ -68,7 +68,7 @@ class DocumentContext:
             return "Det finns inga värden att visa i ett diagram."
         self.charts.append(chart)
         caption = markup.inline(indicator.name) + charts.KINDS[kind]
-        return f"![{markup.escape(chart.alt)}]({chart.file('pdf')})\n\n*Diagram {len(self.charts)}. {caption}.*"
+        return f"{chart.image('pdf')}\n\n*Diagram {len(self.charts)}. {caption}.*"
 
     def caption(self, text: str) -> str:
         """The next table's caption: "Tabell N. text"."""

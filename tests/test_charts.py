@@ -4,6 +4,8 @@ every format, numbered "Diagram N.", and the same bytes in two builds."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -210,3 +212,10 @@ def test_every_kind_of_document_can_show_charts_with_their_table(model, document
     assert appendix.index("Indikatorerna i diagrammen.") < appendix.index("*Diagram 1. Arbetslöshet")
     assert [c.path for c in rendered.charts] == [f"diagram-{document}/1", f"diagram-{document}/2"]
     assert re.findall(r"\]\((diagram-[^)]*)\)", rendered) == [c.file("pdf") for c in rendered.charts]
+
+
+def test_matplotlib_loads_only_when_a_document_has_charts():
+    code = ("import sys; from styrdok import export, publish, render, charts; "
+            "charts.write([], None, {'pdf'}, None); print('matplotlib' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == "False"
