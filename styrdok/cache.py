@@ -52,13 +52,14 @@ class ExportCache:
         self.directory = directory
         self._settings: dict[tuple, str] = {}
 
-    def key(self, markdown: str, fmt: str, stem: str, presentation: Presentation, timestamp: int) -> str:
-        """The sha256 of what the file ``stem.fmt`` is made from."""
+    def key(self, markdown: str, fmt: str, stem: str, presentation: Presentation, timestamp: int,
+            charts: tuple = ()) -> str:
+        """The sha256 of what the file ``stem.fmt`` is made from, the data of its charts included."""
         look = (presentation.templates.search_path, presentation.branding, presentation.contents_depth)
         if look not in self._settings:
             self._settings[look] = _settings(*look)
         digest = hashlib.sha256()
-        for part in (FORMAT, fmt, stem, str(timestamp), self._settings[look], _images(markdown), markdown):
+        for part in (FORMAT, fmt, stem, str(timestamp), self._settings[look], _images(markdown), repr(charts), markdown):
             digest.update(part.encode("utf-8") + b"\0")
         return digest.hexdigest()
 

@@ -21,6 +21,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from . import charts as charting
 from . import htmlcheck, markup
 from .branding import BrandingError, Presentation
 from .docx_finish import finish_docx
@@ -49,7 +50,7 @@ class ExportError(Exception):
 
 def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
            timestamp: int, resource_dir: Path | None = None,
-           presentation: Presentation = Presentation()) -> dict[str, Path]:
+           presentation: Presentation = Presentation(), charts: tuple = ()) -> dict[str, Path]:
     """Write out_dir/{stem}.{md,docx,pdf,html} for the requested formats.
 
     Relative image paths in the Markdown resolve against resource_dir
@@ -57,7 +58,9 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
     in the files. presentation gives the pandoc templates, the branding and
     the contents' depth. All files are first written under temporary names and
     renamed only when every format has succeeded, so a failed export leaves
-    earlier files untouched. Returns {format: path}; raises ExportError.
+    earlier files untouched. charts (``styrdok.charts.Chart``) are drawn into
+    resource_dir for pandoc and typst to read, and removed afterwards.
+    Returns {format: path}; raises ExportError.
     """
     unknown = set(formats) - FORMATS
     if unknown:
@@ -69,12 +72,15 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
     source = markdown.encode("utf-8")
     runs: list[_PandocRun] = []
     staged: dict[Path, Path] = {}  # temporary file -> final path
+    drawn: list[Path] = []
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+        drawn = charting.write(list(charts), resources, set(formats) - {"md"}, presentation.branding)
         # All pandoc runs start at once; typst's first, as typst waits for it.
         for fmt in ("pdf", "docx", "html"):
             if fmt in formats:
-                runs.append(_PandocRun(fmt, source, paths[fmt], resources, timestamp, presentation))
+                runs.append(_PandocRun(fmt, _chart_files(source, charts, fmt), paths[fmt], resources, timestamp,
+                                       presentation))
         if "md" in formats:
             staged[_write_temp(paths["md"], source)] = paths["md"]
         for run in runs:
@@ -98,7 +104,15 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
             run.abort()
         for temp in staged:
             temp.unlink(missing_ok=True)
+        charting.remove(drawn)
     return paths
+
+
+def _chart_files(source: bytes, charts, fmt: str) -> bytes:
+    """The Markdown with each chart's image in the file type the format reads."""
+    for chart in charts:
+        source = source.replace(chart.image("pdf").encode(), chart.image(fmt).encode())
+    return source
 
 
 class _PandocRun:

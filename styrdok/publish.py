@@ -190,11 +190,13 @@ def _export_all(jobs, markdown, staging, formats, timestamp, looks, progress, wo
     def one(job):
         document, _template, stem = job
         started = time.perf_counter()
-        keys = {fmt: cache.key(markdown[stem], fmt, stem, looks[document.id], timestamp) for fmt in formats}
+        text = markdown[stem]
+        keys = {fmt: cache.key(text, fmt, stem, looks[document.id], timestamp, text.charts) for fmt in formats}
         digests = {fmt: cache.fetch(key, fmt, staging / f"{stem}.{fmt}") for fmt, key in keys.items()}
         missing = {fmt for fmt, digest in digests.items() if digest is None}
         if missing:
-            paths = export(markdown[stem], staging, stem, missing, timestamp=timestamp, presentation=looks[document.id])
+            paths = export(markdown[stem], staging, stem, missing, timestamp=timestamp, presentation=looks[document.id],
+                           charts=markdown[stem].charts)
             for fmt, path in paths.items():
                 digests[fmt] = sha256_of(path)
                 cache.store(keys[fmt], fmt, path, digests[fmt])

@@ -23,7 +23,7 @@ import jinja2
 from babel.dates import get_month_names
 from babel.numbers import format_decimal
 
-from . import markup
+from . import charts, markup
 from .model import Content, Item, Term
 from .project import Branding, Templates
 from .provenance import Provenance
@@ -55,6 +55,21 @@ class DocumentContext:
     numbers: dict[str, int | str] = field(default_factory=dict)  # measure id -> its number in the document
     counted: int = 0  # measures numbered 1…n so far (those without a fixed number)
     revisions: dict = field(default_factory=dict)  # "since" ref -> RevisionTable
+    renderer: Renderer | None = None  # number and month formatting, for charts
+    charts: list[charts.Chart] = field(default_factory=list)
+
+    def chart(self, indicator: Item, kind: str = "line") -> str:
+        """Markdown for the next chart of an indicator (a kind in ``styrdok.charts.KINDS``) and
+        its caption "Diagram N."; the chart itself is drawn at export."""
+        if kind not in charts.KINDS:
+            raise ValueError(f"okänt slags diagram: {kind} (kan vara {', '.join(charts.KINDS)})")
+        chart = charts.of_indicator(indicator, kind, f"diagram-{self.document.id}/{len(self.charts) + 1}",
+                                    collapse(indicator.name), self.renderer)
+        if chart is None:
+            return "Det finns inga värden att visa i ett diagram."
+        self.charts.append(chart)
+        caption = markup.inline(indicator.name) + charts.KINDS[kind]
+        return f"{chart.image('pdf')}\n\n*Diagram {len(self.charts)}. {caption}.*"
 
     def caption(self, text: str) -> str:
         """The next table's caption: "Tabell N. text"."""
@@ -181,6 +196,15 @@ def collapse(text: str) -> str:
     return " ".join(str(text).split())
 
 
+class Rendered(str):
+    """A document's Markdown, and the charts (``charts``) its images refer to."""
+
+    def __new__(cls, markdown: str, charts: tuple = ()):
+        rendered = super().__new__(cls, markdown)
+        rendered.charts = charts
+        return rendered
+
+
 class Renderer:
     """Renders documents of one content model with one set of templates.
 
@@ -211,13 +235,14 @@ class Renderer:
                                 provenance=provenance,
                                 wordmark=branding and branding.municipality or content.organisation.municipality)
 
-    def render(self, document: Item, template: str, revisions: dict | None = None) -> str:
-        """Render one template for a document into Markdown."""
-        return tidy(self._render(DocumentContext(self.content, document, revisions=revisions or {}), template))
+    def render(self, document: Item, template: str, revisions: dict | None = None) -> Rendered:
+        """Render one template for a document into Markdown, with the charts it shows."""
+        context = DocumentContext(self.content, document, revisions=revisions or {}, renderer=self)
+        return Rendered(tidy(self._render(context, template)), tuple(context.charts))
 
     def measure_numbers(self, document: Item) -> dict[str, int | str]:
         """Measure id → the display number the document's own template gives it."""
-        context = DocumentContext(self.content, document)
+        context = DocumentContext(self.content, document, renderer=self)
         self._render(context, self.templates.kind(document.kind).template)
         return dict(context.numbers)
 
