@@ -352,7 +352,10 @@ def bench_build(ctx: Context) -> Outcome:
     import_styrdok()
     from styrdok import export
     from styrdok.branding import Presentation
-    from styrdok.cache import DIRECTORY as CACHE_DIRECTORY
+    try:
+        from styrdok.cache import DIRECTORY as CACHE_DIRECTORY
+    except ImportError:  # a styrdok from before the export cache (--styrdok)
+        CACHE_DIRECTORY = ".styrdok-cache"
 
     with tempfile.TemporaryDirectory(prefix="styrdok-bench-build-") as directory:
         work = Path(directory)
