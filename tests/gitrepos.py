@@ -26,16 +26,21 @@ def project_repo(where: Path, names: tuple[str, ...] = PROJECT, content: Path | 
     where.mkdir(parents=True)
     if content:
         shutil.copytree(content, where / "content")
+    copy_project(where, names)
+    (where / ".gitignore").write_text("output\n.output.*\n__pycache__/\n", encoding="utf-8")
+    git(where, "init", "--quiet", "--initial-branch=main")
+    commit_all(where, "Första versionen")
+    return where
+
+
+def copy_project(where: Path, names) -> None:
+    """Copy the project's files and directories ``names`` into ``where``."""
     for name in names:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, where / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy2(source, where / name)
-    (where / ".gitignore").write_text("output\n.output.*\n__pycache__/\n", encoding="utf-8")
-    git(where, "init", "--quiet", "--initial-branch=main")
-    commit_all(where, "Första versionen")
-    return where
 
 
 def commit_all(repo: Path, message: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -12,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+
+from gitrepos import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = ["build.py", "styrdok", "schemas", "templates", "content"]
@@ -33,12 +34,7 @@ def _repository(where: Path) -> Path:
     _git(where, "init", "--quiet", "--initial-branch=main")
     _git(where, "fetch", "--quiet", str(ROOT), "HEAD")
     _git(where, "reset", "--quiet", "--soft", "FETCH_HEAD")
-    for name in PROJECT:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, where / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, where / name)
+    copy_project(where, PROJECT)
     _git(where, "add", ".")
     _git(where, "commit", "--quiet", "-m", "Verksamhetsplan 2025")
     return where
