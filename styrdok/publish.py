@@ -24,6 +24,7 @@ from .project import Branding, Templates, default_branding
 from .provenance import provenance_of
 from .render import Renderer, RenderError
 from .revisions import RevisionTable, revision_table
+from .validate import MEMO_SUFFIX
 
 
 @dataclass
@@ -176,7 +177,7 @@ def _outputs(document: Item, templates: Templates) -> list[tuple[str, str]]:
     kind = templates.kind(document.kind)
     outputs = [(kind.template, document.id)]
     if document.memo:
-        outputs.append((kind.memo_template, f"{document.id}-tjansteskrivelse"))
+        outputs.append((kind.memo_template, document.id + MEMO_SUFFIX))
     return outputs
 
 

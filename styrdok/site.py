@@ -21,9 +21,9 @@ import jinja2
 from .outputdir import MANIFEST
 from .pipeline import SetupError
 from .project import Templates
+from .validate import MEMO_SUFFIX
 
 PERIOD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-MEMO_SUFFIX = "-tjansteskrivelse"
 READER_FORMATS = ("html", "pdf", "docx")  # the page links these; Markdown is published, not listed
 
 

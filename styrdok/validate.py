@@ -23,7 +23,7 @@ from .model import GovernanceModel, governance_model, nearest, reserved_names
 from .schema import SchemaSet, describe_path, suggest, type_schema_file, values_at
 
 CONFIG_TYPES = ("organisation", "model")
-MEMO_SUFFIX = "-tjansteskrivelse"  # a document's memo is built as <id>-tjansteskrivelse, as publish names it
+MEMO_SUFFIX = "-tjansteskrivelse"  # a document's memo is the file <id>-tjansteskrivelse (publish, verify, site)
 
 
 class Workspace(Protocol):

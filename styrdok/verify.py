@@ -19,9 +19,9 @@ from pathlib import Path
 
 from .git import GitError, git_text
 from .gitsource import resolve
+from .validate import MEMO_SUFFIX
 from .pipeline import SetupError
 
-MEMO_SUFFIX = "-tjansteskrivelse"
 TEXT_FORMATS = ("md", "html")
 
 
