@@ -25,8 +25,12 @@ from .oserror import reason
 from .pipeline import PACKAGE_ROOT, SetupError, load_schemas
 from .schema import SchemaSet
 
-SECTIONS = (("added", "Tillagda"), ("removed", "Borttagna"), ("changed", "Ändrade"), ("status", "Statusändringar"),
-            ("value", "Ändrade indikatorvärden"), ("renumbered", "Omnumrerade"), ("moved", "Flyttade"))
+# The report's order, as auditors read it: 1. status and assessment changes; 2. indicator values;
+# 3. new, removed and restructured items; 4. reworded text. A new kind of change takes its place
+# in this tuple (indicator comparisons between periods belong right after "status").
+SECTIONS = (("status", "Statusändringar"), ("value", "Ändrade indikatorvärden"),
+            ("added", "Tillagda"), ("removed", "Borttagna"), ("moved", "Flyttade"), ("renumbered", "Omnumrerade"),
+            ("changed", "Ändrade"))
 COUNTS = {"added": ("tillagd", "tillagda"), "removed": ("borttagen", "borttagna"), "changed": ("ändrat fält", "ändrade fält"),
           "status": ("statusändring", "statusändringar"), "value": ("ändrat indikatorvärde", "ändrade indikatorvärden"),
           "renumbered": ("omnumrering", "omnumreringar"), "moved": ("flytt", "flyttar")}
@@ -35,6 +39,10 @@ FALLBACK = {"body": "Text", "number": "Nummer", "order": "Ordning", "parents": "
 STEP = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")
 CONTEXT_WORDS = 8
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!~|^$@\"'])")
+# Dates and numbers never break across lines: a hyphen between digits ("2025-08") becomes a
+# no-break hyphen, a space between digit groups ("5 337") a no-break space, a minus sign the real one.
+UNBREAKABLE = ((re.compile(r"(?<=\d)-(?=\d)"), "\u2011"), (re.compile(r"(?<=\d) (?=\d{3}\b)"), "\u00a0"),
+               (re.compile(r"(?<![\w\d])-(?=\d)"), "\u2212"))
 STYLES = {"delete": "red strike", "insert": "green", "plain": ""}
 KIND_STYLES = {"added": "green", "removed": "red", "changed": "yellow", "status": "cyan", "value": "cyan",
                "renumbered": "magenta", "moved": "magenta"}
@@ -291,7 +299,8 @@ def markdown(changeset: ChangeSet, *, tracked: bool = False) -> str:
 
 def _front_matter(changeset: ChangeSet) -> list[str]:
     organisation = changeset.content.organisation if changeset.content else None
-    meta = {"title": escape(title(changeset)), "date": changeset.date[:10], "lang": "sv-SE", "doctype": "plan"}
+    meta = {"title": escape(title(changeset)), "date": escape(changeset.date[:10]), "date-meta": changeset.date[:10],
+            "lang": "sv-SE", "doctype": "plan"}
     if organisation:  # pandoc reads metadata values as Markdown
         meta.update(organisation=escape(organisation.municipality), administration=escape(organisation.administration))
     return ["---", *(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()), "---", ""]
@@ -299,8 +308,8 @@ def _front_matter(changeset: ChangeSet) -> list[str]:
 
 def _introduction(changeset: ChangeSet) -> str:
     if changeset.mode == "periods":
-        scope = (f"Rapporten jämför uppföljningen för perioden {changeset.old} med uppföljningen för perioden "
-                 f"{changeset.new}, objekt för objekt.")
+        scope = (f"Rapporten jämför uppföljningen för perioden {escape(changeset.old)} med uppföljningen för perioden "
+                 f"{escape(changeset.new)}, objekt för objekt.")
     else:
         scope = (f"Rapporten jämför innehållet i versionen {escape(changeset.old)} (`{changeset.old_commit[:7]}`) med "
                  f"versionen {escape(changeset.new)} (`{changeset.new_commit[:7]}`), objekt för objekt. Varje ändring "
@@ -351,7 +360,14 @@ def _fragments_md(fragments: list[Fragment], tracked: bool, author: str, date: s
 
 def escape(text: str) -> str:
     """Literal text in Pandoc Markdown: punctuation that could be markup is backslash-escaped."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))
+    return MARKDOWN_SPECIAL.sub(r"\\\1", unbreakable(re.sub(r"\s+", " ", str(text))))
+
+
+def unbreakable(text: str) -> str:
+    """``text`` with its dates and numbers kept whole on one line (see ``UNBREAKABLE``)."""
+    for pattern, replacement in UNBREAKABLE:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _attribute(value: str) -> str:

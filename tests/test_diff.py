@@ -268,11 +268,48 @@ def test_markdown_report_is_swedish_and_readable(scenario):
                     "# Omnumrerade", "# Flyttade"):
         assert f"\n{heading}\n" in text
     assert "- *Rubrik:* Ekbacka ska ha ett ~~starkt~~ **livskraftigt** näringsliv och fler jobb" in text
-    assert "- *Status 2025-08:* ~~Påbörjad~~ → **Färdig**" in text
+    assert "- *Status 2025‑08:* ~~Påbörjad~~ → **Färdig**" in text  # no-break hyphens in dates
     assert "- *Värden 2022, Totalt:* ~~5337~~ → **5400**" in text
     assert "- *Nummer i Verksamhetsplan och budget 2025 (verksamhetsplan-2025):* ~~14~~ → **12**" in text
-    assert f"{scenario['commits']['bertil'][:7]} 2025-03-02 Bertil Berg: Ny rubrik, status och värde" in text
+    assert f"{scenario['commits']['bertil'][:7]} 2025‑03‑02 Bertil Berg: Ny rubrik, status och värde" in text
     assert text == changes.markdown(scenario["changes"])
+
+
+def test_the_report_leads_with_status_then_values_then_new_items_then_wording(scenario):
+    text = changes.markdown(scenario["changes"])
+    order = ["# Statusändringar", "# Ändrade indikatorvärden", "# Tillagda", "# Borttagna", "# Flyttade",
+             "# Omnumrerade", "# Ändrade"]
+    assert [text.index(f"\n{heading}\n") for heading in order] == sorted(text.index(f"\n{h}\n") for h in order)
+    summary = changes.summary(scenario["changes"])
+    assert summary.index("statusändring") < summary.index("indikatorvärde") < summary.index("tillagd") < summary.index("ändrade fält")
+
+
+def test_the_periods_report_lists_status_changes_before_reworded_comments():
+    result = check(ROOT / "content")
+    changeset = diff_periods(build_model(result.loaded), "2025-04", "2025-08")
+    text = changes.markdown(changeset)
+    assert changeset.of_kind("status") and changeset.of_kind("changed")
+    assert text.index("\n# Statusändringar\n") < text.index("\n# Ändrade\n")
+    assert 'title: "Ändringar mellan 2025‑04 och 2025‑08"' in text
+
+
+def test_dates_stay_whole_in_html_and_word(tmp_path):
+    result = check(ROOT / "content")
+    changeset = diff_periods(build_model(result.loaded), "2025-04", "2025-08")
+    html = changes.write(changeset, "html", tmp_path / "rapport.html").read_text(encoding="utf-8")
+    assert re.search(r"<h1[^>]*>Ändringar mellan 2025‑04 och 2025‑08</h1>", html)
+    body = re.sub(r"<[^>]+>", " ", re.sub(r"<code>.*?</code>", "", html.split("<body", 1)[1]))  # ids are not text
+    assert not re.search(r"\b\d{4}-\d{2}\b", body)  # every date in the text is one unit
+    xml = zipfile.ZipFile(changes.write(changeset, "docx", tmp_path / "rapport.docx")).read("word/document.xml").decode("utf-8")
+    text = re.sub(r'<w:r><w:rPr><w:rStyle w:val="VerbatimChar"/>.*?</w:r>', "", xml)  # ids are not text
+    assert "2025‑08" in text and not re.search(r"<w:t[^>]*>[^<]*\b\d{4}-\d{2}\b", text)
+
+
+@pytest.mark.parametrize("raw, kept", [("2025-08", "2025\u201108"), ("2025-08-31", "2025\u201108\u201131"), ("5 337 kr", "5\u00a0337 kr"),
+                                       ("-0,3", "\u22120,3"), ("en -3 och 12 000 000", "en \u22123 och 12\u00a0000\u00a0000"),
+                                       ("plan-1000-fler", "plan-1000-fler"), ("år 2025 fler", "år 2025 fler")])
+def test_dates_and_numbers_are_one_unbreakable_unit(raw, kept):
+    assert changes.unbreakable(raw) == kept
 
 
 def test_every_format_is_written(scenario, tmp_path):
