@@ -1,10 +1,10 @@
 """Blocks that read the repository's history, and whether this copy of it has that history.
 
 A revision table (``revisions: {document, since}``) compares a plan with an earlier git
-version. A shallow clone (the default checkout of GitHub Actions) or an archive without
+version; a document with ``as_of`` is built from the content of an earlier version. A shallow clone (the default checkout of GitHub Actions) or an archive without
 ``.git`` lacks that version, and so does a new repository started from another's content.
-Validation warns about each such block (``problem``), and a build leaves out the
-documents that hold one (``require`` raises ``HistoryMissing``) and builds all the others.
+Validation warns about each such block or document (``problem``), and a build leaves out
+the documents that need one (``require`` raises ``HistoryMissing``) and builds all the others.
 """
 
 from __future__ import annotations
@@ -22,26 +22,32 @@ REASONS = {
 }
 
 
-class HistoryMissing(Exception):
-    """A document's revision table needs a version this copy of the repository lacks."""
+# What needs the earlier version: a revision table (``revisions.since``), or a document
+# built as adopted (``as_of``).
+REVISIONS = "revideringstabellen jämför med versionen {ref}"
+AS_OF = "dokumentet byggs ur innehållet som det var i versionen {ref}"
 
-    def __init__(self, document: str, ref: str, gap: str):
-        super().__init__(f"{document} byggdes inte: revideringstabellen jämför med versionen {ref}, men {REASONS[gap]}.")
+
+class HistoryMissing(Exception):
+    """A document needs a version this copy of the repository lacks."""
+
+    def __init__(self, document: str, ref: str, gap: str, need: str = REVISIONS):
+        super().__init__(f"{document} byggdes inte: {need.format(ref=ref)}, men {REASONS[gap]}.")
         self.document = document
 
 
-def require(document: str, content: Path, ref: str) -> None:
+def require(document: str, content: Path, ref: str, need: str = REVISIONS) -> None:
     """Raise ``HistoryMissing`` unless the repository holding ``content`` has ``ref``."""
     gap = history_gap(content, ref)
     if gap:
-        raise HistoryMissing(document, ref, gap)
+        raise HistoryMissing(document, ref, gap, need)
 
 
-def problem(ref: str, gap: str) -> str:
-    """The Swedish message for a revision table whose version ``ref`` has this gap."""
+def problem(ref: str, gap: str, need: str = REVISIONS) -> str:
+    """The Swedish message for a block or document whose version ``ref`` has this gap."""
     if gap == "unknown":
         return f'versionen "{ref}" finns inte i förrådet: ingen tagg, commit eller gren heter så'
-    return f"revideringstabellen jämför med versionen {ref}, men {REASONS[gap]}; dokumentet kan inte byggas här, men övriga dokument kan"
+    return f"{need.format(ref=ref)}, men {REASONS[gap]}; dokumentet kan inte byggas här, men övriga dokument kan"
 
 
 def history_gap(path: Path, ref: str) -> str | None:

@@ -31,6 +31,7 @@ class Provenance:
     content_sha256: str  # over every content file's path and bytes
     timestamp: int  # SOURCE_DATE_EPOCH for pandoc and typst
     modified: bool = False  # uncommitted changes in the build's inputs
+    built_with: str | None = None  # a document built as adopted (``as_of``): the build's own commit
 
     def line(self) -> str:
         """The short Swedish line in page footers: "Version add180b · 26 november 2026"."""
@@ -51,9 +52,15 @@ class Provenance:
         if self.commit:
             rows.append(("Versionens datum", self.date()))
         rows.append(("Innehållets kontrollsumma (SHA-256)", self.content_sha256))
+        if self.built_with:
+            rows.append(("Framställt med mallarna i versionen", self.built_with))
         if self.modified:
             rows.append(("Anmärkning", "Underlaget hade ändringar som ännu inte var sparade som en version."))
         return rows
+
+    def at_version(self, commit: str, commit_date: str, content_sha256: str) -> Provenance:
+        """The provenance of a document this build makes from the content of an earlier version."""
+        return Provenance(commit, commit_date, content_sha256, self.timestamp, self.modified, self.commit)
 
     def summary(self) -> str:
         """Every detail on one line, for the PDF's and Word file's properties."""

@@ -16,7 +16,8 @@ from pathlib import Path
 from .branding import Presentation
 from .cache import DIRECTORY as CACHE_DIRECTORY, ExportCache, inputs_stamp
 from .export import FORMATS, ExportError, export
-from . import gitsource, history
+from . import history
+from .adopted import VersionUnusable, adopted, version_model
 from .model import Content, Item, build_model
 from .outputdir import OutputDir, PublishError, sha256_of
 from .pipeline import CheckResult, SetupError, check, schema_dir_for
@@ -73,15 +74,20 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     looks = {doc.id: Presentation(templates, branding, templates.kind(doc.kind).contents_depth) for doc in chosen}
     formats = formats or set(FORMATS)
     try:
-        revisions, missing = {}, []
+        revisions, missing, renderers, built = {}, [], {}, []
         for doc in chosen:
             try:
-                revisions[doc.id] = _revision_tables(doc, model, content, templates)
+                doc_model, renderers[doc.id] = model, renderer
+                if getattr(doc, "as_of", None):  # built from the content of an earlier version, its definition included
+                    version = adopted(doc, content, origin)
+                    doc, doc_model = version.document, version.content
+                    renderers[doc.id] = Renderer(doc_model, templates, provenance=version.provenance, branding=branding)
+                revisions[doc.id] = _revision_tables(doc, doc_model, content, templates)
+                built.append(doc)
             except history.HistoryMissing as gap:
                 missing.append(gap)
-        built = [doc for doc in chosen if doc.id in revisions]
-        jobs = [job for job in jobs if job[0].id in revisions]
-        markdown = {stem: renderer.render(doc, template, revisions[doc.id]) for doc, template, stem in jobs}
+        jobs = [(doc, template, stem) for doc in built for template, stem in _outputs(doc, templates)]
+        markdown = {stem: renderers[doc.id].render(doc, template, revisions[doc.id]) for doc, template, stem in jobs}
         with target.locked():
             staging = target.staging()
             artifacts = _export_all(jobs, markdown, staging, formats, timestamp, looks, progress,
@@ -89,7 +95,7 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
             target.switch(staging, [artifact.entry() for artifact in artifacts], origin.as_dict(),
                           keep=_kept(model.documents, built, formats))
             cache.prune()
-    except (RenderError, ExportError, PublishError) as error:
+    except (RenderError, ExportError, PublishError, VersionUnusable) as error:
         raise BuildError(str(error)) from None
     for artifact in artifacts:
         artifact.path = target.path / artifact.path.name
@@ -143,13 +149,7 @@ def _revision_tables(document: Item, model: Content, content: Path, templates: T
     """For each ``revisions`` block: the plan at that earlier git version, compared with now."""
     tables = {}
     for block in (b["revisions"] for b in document.contents if "revisions" in b):
-        history.require(document.id, content, block["since"])
-        repo = gitsource.repo_root(content)
-        try:
-            earlier = gitsource.load_version(repo, block["since"], gitsource.relative_path(repo, content))
-        except gitsource.VersionInvalid as invalid:
-            raise BuildError(f'{document.id}: innehållet vid versionen {block["since"]} har {len(invalid.diagnostics)} fel') from None
-        old = build_model(earlier.loaded, earlier.schemas)
+        old, earlier = version_model(document.id, content, block["since"], history.REVISIONS)
         if block["document"] not in old.items:
             raise BuildError(f'{document.id}: dokumentet {block["document"]} finns inte vid versionen {block["since"]}')
         tables[block["since"]] = revision_table(old, model, block["document"], block["since"], templates, earlier.date[:10])

@@ -462,18 +462,20 @@ class Validator:
             if kinds is not None and data["kind"] not in kinds:
                 self.report(source, ("kind",), f'dokumentslaget "{data["kind"]}" finns inte: det finns ingen mall {data["kind"]}.md.j2. '
                                                f'Tillgängliga: {", ".join(kinds)}.{suggest(data["kind"], kinds)}')
+            if "as_of" in data and self.workspace:
+                self._check_history(source, ("as_of",), data["as_of"], history.AS_OF)
             for position, block in enumerate(data["contents"]):
                 if "revisions" in block and self.workspace:
-                    self._check_history(source, position, block["revisions"]["since"])
+                    self._check_history(source, ("contents", position, "revisions", "since"), block["revisions"]["since"])
 
-    def _check_history(self, source: SourceFile, position: int, ref: str) -> None:
-        """A revision table's earlier version: an unknown one is an error; one this copy of
+    def _check_history(self, source: SourceFile, path: tuple, ref: str, need: str = history.REVISIONS) -> None:
+        """An earlier version a document needs: an unknown one is an error; one this copy of
         the repository lacks (a shallow clone, an archive) a warning, since the other
         documents still build."""
         gap = self.workspace.history_gap(ref)
         if gap:
             severity = "error" if gap == "unknown" else "warning"
-            self.report(source, ("contents", position, "revisions", "since"), history.problem(ref, gap), severity=severity)
+            self.report(source, path, history.problem(ref, gap, need), severity=severity)
 
     def _check_period_complete(self, period: str) -> None:
         covered = {s.data["item"] for s in self.index.of_type("follow_up") if s.data["period"] == period}
