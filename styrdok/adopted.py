@@ -2,8 +2,9 @@
 
 A document definition with ``as_of`` (a commit or tag) is built from the content as it
 was at that version, its own definition included: the plan a committee adopted, not the
-plan as later revised. The current templates render it, and its provenance names the
-version its content came from. ``version_model`` is the one way a build reads an earlier
+plan as later revised. It shows only the indicator values of periods that had ended by
+then, since nothing later was known when it was adopted. The current templates render it,
+and its provenance names the version its content came from. ``version_model`` is the one way a build reads an earlier
 version, for these documents and for revision tables alike.
 """
 
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import gitsource, history
-from .model import Content, Item, build_model
+from .diff import period_end
+from .model import Content, Indicator, Item, build_model
 from .provenance import Provenance, content_digest
 
 
@@ -49,5 +51,14 @@ def adopted(document: Item, content: Path, build: Provenance) -> Adopted:
     model, version = version_model(document.id, content, document.as_of, history.AS_OF)
     if document.id not in model.items:
         raise VersionUnusable(f"{document.id}: dokumentet finns inte i versionen {document.as_of}")
-    provenance = build.at_version(version.commit, gitsource.iso_utc(version.date), content_digest(version.loaded))
+    committed = gitsource.iso_utc(version.date)
+    _known_by(model, committed[:10])
+    provenance = build.at_version(version.commit, committed, content_digest(version.loaded))
     return Adopted(model, model.items[document.id], provenance)
+
+
+def _known_by(model: Content, day: str) -> None:
+    """Keep only the indicator values of periods that had ended by ``day`` (YYYY-MM-DD)."""
+    for indicator in (item for item in model.items.values() if isinstance(item, Indicator)):
+        indicator.values = [value for value in indicator.values if period_end(value["period"])[:10] <= day]
+        indicator.__dict__.pop("series", None)  # computed again from the values kept
