@@ -87,6 +87,8 @@ def test_a_document_includes_the_table_from_git_history(tmp_path):
     data = yaml.safe_load(document.read_text(encoding="utf-8"))
     data["contents"] = [b for b in data["contents"] if "revisions" not in b] + [{"revisions": {"document": PLAN, "since": earlier}}]
     document.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    plan = repo / "content" / "dokument" / f"{PLAN}.yaml"  # the plan as adopted: this repository's first version
+    plan.write_text(re.sub(r"(?m)^as_of: \S+", f"as_of: {earlier}", plan.read_text(encoding="utf-8")), encoding="utf-8")
     _git(repo, "add", "-A")
     _git(repo, "commit", "--quiet", "-m", "Revidering 2025")
     run = subprocess.run([sys.executable, "build.py", "build", "information-plan-1000-fler-2025", "--format", "md"],
