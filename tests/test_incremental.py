@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -43,9 +44,12 @@ PLAN = ["plan-1000-fler"]
 
 @pytest.fixture
 def content(tmp_path):
-    """A copy of the example outside git, so that each build's provenance is the content's alone."""
+    """A copy of the example outside git, so that each build's provenance is the content's alone;
+    the plan is built from this copy, not as adopted (``as_of`` needs the history)."""
     copy = tmp_path / "content"
     shutil.copytree(CONTENT, copy)
+    plan = copy / "dokument" / f"{PLAN[0]}.yaml"
+    plan.write_text(re.sub(r"(?m)^as_of: .*\n", "", plan.read_text(encoding="utf-8")), encoding="utf-8")
     return copy
 
 
