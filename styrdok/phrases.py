@@ -38,7 +38,6 @@ REVISION = "revision"
 REVISION_KINDS = ("kept", "reworded", "done", "merged", "dropped", "added")
 WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv")
 MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
-COUNTABLE = ("goal", "assignment", "measure", "indicator")  # styrdok's own types a count in prose is about
 NUMBER = r"\b(?P<number>\d+|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv)"
 ENDINGS = r"(?:er|erna|en|et|na|ar|arna|or|orna|n)?\b"
 YEAR = re.compile(r"(?:19|20)\d\d")
@@ -96,16 +95,16 @@ def mask(text: str) -> str:
 
 
 class Names:
-    """What placeholders may name in one content model: types, their fields, the values
-    of the fields bound to a vocabulary. Built from the schemas and the model."""
+    """What placeholders may name in one content model: the types that hang in the tree of
+    goals (their schema has ``parents``), their fields, and the values of the fields bound to
+    a vocabulary. Built from the schemas and the model."""
 
     def __init__(self, schemas, governance):
         self.governance = governance
         self.fields: dict[str, dict[str, dict | None]] = {}  # type -> field -> vocabulary entries (or None)
-        self.titles = {kind: schemas.title(kind) for kind in schemas.types if kind in COUNTABLE or kind in governance.types}
-        for kind in schemas.types:
-            if kind in ("organisation", "model"):
-                continue
+        countable = [kind for kind in schemas.types if "parents" in schemas.type_schemas[kind].get("properties", {})]
+        self.titles = {kind: schemas.title(kind) for kind in countable}
+        for kind in countable:
             own = {name: None for name in schemas.type_schemas[kind].get("properties", {}) if name != "type"}
             for annotation in schemas.annotations.get(kind, ()):
                 if annotation.key == "x-vocabulary" and annotation.path[1:] in ((), ("*",)) and annotation.path[0] in own:
