@@ -18,7 +18,8 @@ replaces each placeholder with plain text (``resolve``) before the text policy
 (``styrdok.markup``) reads the field, so what comes in is always text.
 
 ``hand_counts`` finds numbers written by hand in front of a countable noun, for the
-validation warning that asks for a placeholder instead.
+validation warning that asks for a placeholder instead (and says when the number is
+larger than all there are).
 """
 
 from __future__ import annotations
@@ -115,16 +116,16 @@ class Names:
                         own[name] = {**(own.get(name) or {}), **governance.vocabularies.get(binding.vocabulary, {})}
             self.fields[kind] = own
 
-    def nouns(self) -> dict[str, str]:
+    def nouns(self) -> dict[str, tuple[str, ...]]:
         """Countable nouns in lower case (type and level names, singular and plural), each
-        with the placeholder that counts it."""
+        with the name of the placeholder that counts it."""
         found = {}
         for level in self.governance.levels.values():
             for noun in (level.label, level.plural):
-                found.setdefault(noun.lower(), f"{{goal.level.{level.id}}}")
+                found.setdefault(noun.lower(), ("goal", "level", level.id))
         for kind, title in self.titles.items():
             for noun in filter(None, (title, getattr(self.governance.types.get(kind), "plural", None))):
-                found.setdefault(noun.lower(), f"{{{kind}}}")
+                found.setdefault(noun.lower(), (kind,))
         return found
 
     def follow_up_fields(self, placeholder: Placeholder) -> list[str]:
@@ -235,20 +236,34 @@ def _literal(text: str) -> str:
     return MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", text)
 
 
-def hand_counts(text: str, nouns: dict[str, str]) -> list[tuple[int, str]]:
-    """(offset, Swedish message) for each number written by hand just before a countable
-    noun ("22 uppdrag", "fyra nya åtgärder"); placeholders and years are left alone."""
+@dataclass(frozen=True)
+class HandCount:
+    """A number written by hand before a countable noun."""
+
+    start: int  # offset of the number in the text
+    written: str  # the number as written: "58", "sju"
+    noun: str  # the noun as written: "åtgärder"
+    path: tuple[str, ...]  # the placeholder that counts the noun: ("measure",), ("goal", "level", "target_area")
+
+    @property
+    def value(self) -> int:
+        return int(self.written) if self.written.isdigit() else WORDS.index(self.written.lower())
+
+    @property
+    def placeholder(self) -> str:
+        return "{" + ".".join(self.path) + "}"
+
+
+def hand_counts(text: str, nouns: dict[str, tuple[str, ...]]) -> list[HandCount]:
+    """Every number written by hand just before a countable noun ("22 uppdrag", "fyra nya
+    åtgärder"), with what counts the noun; placeholders and years are left alone."""
     if not nouns:
         return []
-    stems = "|".join(sorted(map(re.escape, nouns), key=len, reverse=True))
-    pattern = re.compile(NUMBER + r"(?:\s+\w+)?\s+(?P<noun>(?:" + stems + ")" + ENDINGS + ")", re.I)
+    stems = sorted(nouns, key=len, reverse=True)
+    pattern = re.compile(NUMBER + r"(?:\s+\w+)?\s+(?P<noun>(?:" + "|".join(map(re.escape, stems)) + ")" + ENDINGS + ")", re.I)
     found = []
     for match in pattern.finditer(mask(text)):
-        if YEAR.fullmatch(match["number"]):
-            continue
-        noun = match["noun"].lower()
-        hint = next(nouns[stem] for stem in sorted(nouns, key=len, reverse=True) if noun.startswith(stem))
-        found.append((match.start("number"), f'talet "{match["number"]}" före "{match["noun"]}" är skrivet för hand och '
-                                             f"kan komma att säga emot underlaget; skriv en platshållare, till exempel "
-                                             f"{hint}, så att talet räknas fram ur innehållet"))
+        if not YEAR.fullmatch(match["number"]):
+            path = next(nouns[stem] for stem in stems if match["noun"].lower().startswith(stem))
+            found.append(HandCount(match.start("number"), match["number"], match["noun"], path))
     return found

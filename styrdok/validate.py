@@ -509,8 +509,31 @@ class Validator:
                                "har ingen period (fältet period)")
             if problem:
                 found.append((placeholder.start, problem, "error"))
-        found += [(offset, message, "warning") for offset, message in phrases.hand_counts(text, nouns)]
+        found += [(count.start, self._hand_count_message(count, documents), "warning")
+                  for count in phrases.hand_counts(text, nouns)]
         return found
+
+    def _hand_count_message(self, count, documents: list[dict]) -> str:
+        """Swedish warning for a number written by hand: a contradiction when it is larger than
+        all the document shows of its kind, else a request for a placeholder."""
+        totals = {d["id"]: self._count_shown(d, count.path) for d in documents}
+        over = {d: n for d, n in totals.items() if count.value > n}
+        said = f'talet "{count.written}" före "{count.noun}" '
+        fix = f"skriv en platshållare, till exempel {count.placeholder}, så att talet räknas fram ur innehållet"
+        if over:
+            shown = ", ".join(f"{d} visar bara {n} i allt" for d, n in over.items())
+            return f"{said}säger emot underlaget: {shown}; {fix}"
+        shown = "".join(f" ({', '.join(f'{d} visar {n} i allt' for d, n in totals.items())})" if totals else "")
+        return f"{said}är skrivet för hand och kan komma att säga emot underlaget{shown}; {fix}"
+
+    def _count_shown(self, document: dict, path: tuple) -> int:
+        """How many items of a type (and goal level) a document shows, from the files as written."""
+        blocks = document["contents"]
+        tops = {i for block in blocks for i in block.get("goals", []) + block.get("objects", [])}
+        origins = {o for block in blocks for o in block.get("origins", [])}
+        tops |= {s.data["id"] for s in self.index.of_type("assignment") if s.data["origin"] in origins and not s.data.get("parents")}
+        shown = [self.index.items[i].data for i in self._below(tops) if i in self.index.items]
+        return sum(1 for data in shown if data.get("type") == path[0] and (len(path) < 3 or data.get(path[1]) == path[2]))
 
     def _check_history(self, source: SourceFile, position: int, ref: str) -> None:
         """A revision table's earlier version: an unknown one is an error; one this copy of
