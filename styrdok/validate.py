@@ -181,7 +181,10 @@ class Validator:
                 continue
             for path, text in values_at(source.data, annotation.path):
                 if isinstance(text, str):
-                    text = phrases.mask(text) if _in_figures(source, path) else text
+                    if _in_figures(source, path):
+                        text = phrases.mask(text)
+                    elif "{" in text:
+                        self._check_stray_placeholders(source, path, text)
                     for line_offset, column, message in markup.problems(text, kind=annotation.value):
                         self._report_in_text(source, path, line_offset, column, message)
         if source.body is not None:
@@ -191,6 +194,15 @@ class Validator:
                 self.diagnostics.append(Diagnostic(source.path, source.body_line + line_offset, column + 1, message))
         if markup.may_be_too_long(source.text):
             self._check_lengths(source)
+
+    def _check_stray_placeholders(self, source: SourceFile, path: tuple, text: str) -> None:
+        """A placeholder in a field where none is replaced would show as written: a warning."""
+        placeholders, _ = phrases.find(text)
+        where = ", ".join(phrases.IN_FIGURES)
+        found = [(p.start, f"{{{p.source}}} ersätts inte här utan visas som det står; platshållare fungerar bara "
+                           f"i tjänsteskrivelsens texter ({where}) och i textavsnitt") for p in placeholders]
+        for line_offset, column, message in markup._positions(text, found):
+            self._report_in_text(source, path, line_offset, column, message, "warning")
 
     def _check_lengths(self, source: SourceFile) -> None:
         """The text policy's caps on words and fields, for every string but ids and references."""
