@@ -27,14 +27,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .schema import suggest
+
 PLACEHOLDER = re.compile(r"(?<!\\)\{([^{}\n]*)\}?")
 NAME = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_-]+)*")
-FORMATS = {
-    "ord": "talen noll till tolv med ord (en)",
-    "ord-ett": "talen noll till tolv med ord (ett)",
-    "lista": "varje värde med sitt antal (en)",
-    "lista-ett": "varje värde med sitt antal (ett)",
-}
+FORMATS = ("ord", "ord-ett", "lista", "lista-ett")  # words up to twelve; each value with its count ("-ett": neuter)
 REVISION = "revision"
 REVISION_KINDS = ("kept", "reworded", "done", "merged", "dropped", "added")
 WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv")
@@ -112,7 +109,7 @@ class Names:
                     own[annotation.path[0]] = governance.vocabulary(annotation.value)
             for name, bindings in governance.follow_up.items():
                 for binding in bindings:
-                    if not binding.types or kind in binding.types:
+                    if kind in binding.types if binding.types else (kind == "goal" or not binding.levels):
                         own[name] = {**(own.get(name) or {}), **governance.vocabularies.get(binding.vocabulary, {})}
             self.fields[kind] = own
 
@@ -135,8 +132,6 @@ class Names:
 
     def problem(self, placeholder: Placeholder) -> str | None:
         """Swedish message if the placeholder names something the model lacks, else None."""
-        from .schema import suggest
-
         shown = "{" + placeholder.source + "}"
         if placeholder.kind == REVISION:
             if len(placeholder.path) > 2 or placeholder.path[1:] and placeholder.path[1] not in REVISION_KINDS:
@@ -182,8 +177,7 @@ def figure(placeholder: Placeholder, doc, shown: list) -> str:
         items = [i for i in shown if i.type_name == placeholder.kind
                  and all(_matches(_value(doc, i, name), value) for name, value in placeholder.pairs)]
         if placeholder.format.startswith("lista"):
-            counts = [(term, n) for term, n in doc.counts(items, placeholder.open_field) if n]
-            return status_list(counts, gender, doc.renderer.number)
+            return status_list(doc.status_counts(items, placeholder.open_field), gender, doc.renderer.number)
         if placeholder.open_field:
             items = [i for i in items if _value(doc, i, placeholder.open_field) not in (None, "", [])]
         count = len(items)
@@ -202,10 +196,10 @@ def number_words(n: int, gender: str = "common", number=str) -> str:
 def status_list(counts, gender: str = "common", number=str) -> str:
     """"två som färdiga och 20 som pågående": each entry with its count, its phrase by the
     noun's gender, joined as a Swedish list."""
+    from .render import join_list  # render imports this module
+
     parts = [f"{number_words(n, gender, number)} som {term.phrase(n, gender)}" for term, n in counts]
-    if not parts:
-        return "inga"
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
+    return join_list(parts, "och") if parts else "inga"
 
 
 def _value(doc, item, name: str):
