@@ -23,7 +23,7 @@ import jinja2
 from babel.dates import get_month_names
 from babel.numbers import format_decimal
 
-from . import charts, markup
+from . import charts, markup, phrases
 from .model import Content, Item, Term
 from .project import Branding, Templates
 from .provenance import Provenance
@@ -138,6 +138,24 @@ class DocumentContext:
         unique = {m.id: m for parent in parents for m in self.content.children_of(parent, "measure")}
         return list(unique.values())
 
+    def shown_items(self) -> list[Item]:
+        """Every item the document shows: its goals and objects and the assignments of its
+        origin sections, with everything under them, once each."""
+        tops = self._listed_goals() + [self.content.items[i] for block in self.document.contents for i in block.get("objects", [])]
+        tops += [a for origin in self._listed_origins() for a in self.of_origin(origin)]
+        found = {item.id: item for item in tops}
+        waiting = list(tops)
+        while waiting:
+            for child in self.content.children.get(waiting.pop().id, ()):
+                if child.id not in found:
+                    found[child.id] = child
+                    waiting.append(child)
+        return list(found.values())
+
+    def figures(self, text: str) -> str:
+        """Prose with its placeholders replaced by the document's figures (``styrdok.phrases``)."""
+        return phrases.resolve(str(text), self)
+
     def of_origin(self, origin: str) -> list[Item]:
         return [a for a in self.content.of_type("assignment") if a.origin.id == origin and not a.parents]
 
@@ -230,6 +248,8 @@ class Renderer:
             number=self.number, amount=self.amount,
             join_list=join_list, bold=bold, yaml_string=lambda v: json.dumps(str(v), ensure_ascii=False),
             month_short=self.month_short, month_name=self.month_name,
+            number_words=lambda n, gender="common": phrases.number_words(n, gender, self.number),
+            status_list=lambda counts, gender="common": phrases.status_list(counts, gender, self.number),
         )
         self.env.globals.update(organisation=content.organisation, model=content.model, content=content,
                                 provenance=provenance,

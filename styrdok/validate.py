@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from . import history, markup
+from . import history, markup, phrases
 from .diagnostics import Diagnostic
 from .kolada import missing_years
 from .load import LoadedContent, SourceFile, locate, node_at
@@ -90,6 +90,8 @@ class Validator:
             self._check_orphans()
             self._check_unused_sections()
         self._check_documents()
+        if self.governance:
+            self._check_figures()
         self.diagnostics += missing_years(valid)
         if period and self.governance:
             self._check_period_complete(period)
@@ -179,14 +181,28 @@ class Validator:
                 continue
             for path, text in values_at(source.data, annotation.path):
                 if isinstance(text, str):
+                    if _in_figures(source, path):
+                        text = phrases.mask(text)
+                    elif "{" in text:
+                        self._check_stray_placeholders(source, path, text)
                     for line_offset, column, message in markup.problems(text, kind=annotation.value):
                         self._report_in_text(source, path, line_offset, column, message)
         if source.body is not None:
-            found = markup.problems(source.body, kind="section") + markup.length_problems(source.body, markup.SECTION_LIMIT)
+            body = phrases.mask(source.body)
+            found = markup.problems(body, kind="section") + markup.length_problems(source.body, markup.SECTION_LIMIT)
             for line_offset, column, message in found:
                 self.diagnostics.append(Diagnostic(source.path, source.body_line + line_offset, column + 1, message))
         if markup.may_be_too_long(source.text):
             self._check_lengths(source)
+
+    def _check_stray_placeholders(self, source: SourceFile, path: tuple, text: str) -> None:
+        """A placeholder in a field where none is replaced would show as written: a warning."""
+        placeholders, _ = phrases.find(text)
+        where = ", ".join(phrases.IN_FIGURES)
+        found = [(p.start, f"{{{p.source}}} ersätts inte här utan visas som det står; platshållare fungerar bara "
+                           f"i tjänsteskrivelsens texter ({where}) och i textavsnitt") for p in placeholders]
+        for line_offset, column, message in markup._positions(text, found):
+            self._report_in_text(source, path, line_offset, column, message, "warning")
 
     def _check_lengths(self, source: SourceFile) -> None:
         """The text policy's caps on words and fields, for every string but ids and references."""
@@ -197,7 +213,8 @@ class Validator:
                 for line_offset, column, message in markup.length_problems(text):
                     self._report_in_text(source, path, line_offset, column, message)
 
-    def _report_in_text(self, source: SourceFile, path: tuple, line_offset: int, column: int, message: str) -> None:
+    def _report_in_text(self, source: SourceFile, path: tuple, line_offset: int, column: int, message: str,
+                        severity: str = "error") -> None:
         line, col = locate(source, path)
         style = getattr(node_at(source, path), "style", None)
         if style in ("|", ">"):  # block scalars start on the line after the key, indented
@@ -209,7 +226,7 @@ class Validator:
             line, col = line + line_offset, 1
         else:
             col += column + (1 if style in ("'", '"') else 0)
-        self.diagnostics.append(Diagnostic(source.path, line, col, f'fältet "{describe_path(path)}": {message}'))
+        self.diagnostics.append(Diagnostic(source.path, line, col, f'fältet "{describe_path(path)}": {message}', severity))
 
     def _check_references(self, source: SourceFile) -> None:
         for annotation in self.schemas.annotations[source.data["type"]]:
@@ -468,6 +485,70 @@ class Validator:
                 if "revisions" in block and self.workspace:
                     self._check_history(source, ("contents", position, "revisions", "since"), block["revisions"]["since"])
 
+    def _check_figures(self) -> None:
+        """Placeholders in memos and sections (``styrdok.phrases``): each names something the
+        model has and the documents showing the text can count; numbers written by hand
+        before a countable noun get a warning."""
+        names = phrases.Names(self.schemas, self.governance)
+        nouns = names.nouns()
+        documents = self.index.of_type("document")
+        for source in documents:
+            for field_name in phrases.IN_FIGURES:
+                text = source.data.get("memo", {}).get(field_name)
+                if isinstance(text, str):
+                    for offset, message, severity in self._figure_problems(text, names, nouns, [source.data]):
+                        for line_offset, column, text_message in markup._positions(text, [(offset, message)]):
+                            self._report_in_text(source, ("memo", field_name), line_offset, column, text_message, severity)
+        for source in self.index.of_type("section"):
+            users = [d.data for d in documents if any(b.get("section") == source.data["id"] for b in d.data["contents"])]
+            for offset, message, severity in self._figure_problems(source.body or "", names, nouns, users):
+                for line_offset, column, text_message in markup._positions(source.body, [(offset, message)]):
+                    self.diagnostics.append(Diagnostic(source.path, source.body_line + line_offset, column + 1, text_message, severity))
+
+    def _figure_problems(self, text: str, names, nouns: dict, documents: list[dict]) -> list[tuple[int, str, str]]:
+        """(offset, Swedish message, severity) for the placeholders and hand-written counts in one text."""
+        placeholders, malformed = phrases.find(text)
+        found = [(offset, message, "error") for offset, message in malformed]
+        for placeholder in placeholders:
+            problem = names.problem(placeholder)
+            shown = "{" + placeholder.source + "}"
+            if problem is None and placeholder.kind == phrases.REVISION:
+                lacking = [d["id"] for d in documents if not any("revisions" in b for b in d["contents"])]
+                if lacking:
+                    problem = f"{shown} räknar raderna i dokumentets revideringstabell, men {', '.join(lacking)} har ingen (revisions under contents)"
+            elif problem is None and names.follow_up_fields(placeholder):
+                lacking = [d["id"] for d in documents if not d.get("period")]
+                if lacking:
+                    problem = (f"{shown} räknas i uppföljningarna för dokumentets period, men {', '.join(lacking)} "
+                               "har ingen period (fältet period)")
+            if problem:
+                found.append((placeholder.start, problem, "error"))
+        found += [(count.start, self._hand_count_message(count, documents), "warning")
+                  for count in phrases.hand_counts(text, nouns)]
+        return found
+
+    def _hand_count_message(self, count, documents: list[dict]) -> str:
+        """Swedish warning for a number written by hand: a contradiction when it is larger than
+        all the document shows of its kind, else a request for a placeholder."""
+        totals = {d["id"]: self._count_shown(d, count.path) for d in documents}
+        over = {d: n for d, n in totals.items() if count.value > n}
+        said = f'talet "{count.written}" före "{count.noun}" '
+        fix = f"skriv en platshållare, till exempel {count.placeholder}, så att talet räknas fram ur innehållet"
+        if over:
+            shown = ", ".join(f"{d} visar bara {n} i allt" for d, n in over.items())
+            return f"{said}säger emot underlaget: {shown}; {fix}"
+        shown = "".join(f" ({', '.join(f'{d} visar {n} i allt' for d, n in totals.items())})" if totals else "")
+        return f"{said}är skrivet för hand och kan komma att säga emot underlaget{shown}; {fix}"
+
+    def _count_shown(self, document: dict, path: tuple) -> int:
+        """How many items of a type (and goal level) a document shows, from the files as written."""
+        blocks = document["contents"]
+        tops = {i for block in blocks for i in block.get("goals", []) + block.get("objects", [])}
+        origins = {o for block in blocks for o in block.get("origins", [])}
+        tops |= {s.data["id"] for s in self.index.of_type("assignment") if s.data["origin"] in origins and not s.data.get("parents")}
+        shown = [self.index.items[i].data for i in self._below(tops) if i in self.index.items]
+        return sum(1 for data in shown if data.get("type") == path[0] and (len(path) < 3 or data.get(path[1]) == path[2]))
+
     def _check_history(self, source: SourceFile, path: tuple, ref: str, need: str = history.REVISIONS) -> None:
         """An earlier version a document needs: an unknown one is an error; one this copy of
         the repository lacks (a shallow clone, an archive) a warning, since the other
@@ -525,6 +606,11 @@ def _strings(data):
 def _allows(allowed: list[str] | str, kind: str) -> bool:
     """Whether an ``x-ref`` admits an item of this kind; ``"*"`` admits every content item."""
     return kind not in ("unit", "group", *CONFIG_TYPES) if allowed == "*" else kind in allowed
+
+
+def _in_figures(source: SourceFile, path: tuple) -> bool:
+    """Whether a field's placeholders are replaced: a document's memo texts."""
+    return source.data.get("type") == "document" and path[:1] == ("memo",) and path[1:2] in [(f,) for f in phrases.IN_FIGURES]
 
 
 def _is_block_scalar(source: SourceFile, path: tuple) -> bool:
