@@ -316,7 +316,12 @@ def _build(args) -> int:
         print(f"fel: bygget misslyckades: {str(error).rstrip('.')}. Tidigare utdata är orörd.", file=sys.stderr)
         return EXIT_CONTENT
     documents = len({artifact.document for artifact in artifacts})
-    print(f"Byggde {len(artifacts)} filer för {documents} dokument i {project.output}/ (se manifest.json).", file=sys.stderr)
+    if progress.total == 0 and artifacts:  # the build was skipped: its output is this very build already
+        print(f"Inget har ändrats sedan förra bygget; de {len(artifacts)} filerna för {documents} dokument i "
+              f"{project.output}/ är redan aktuella.", file=sys.stderr)
+    else:
+        print(f"Byggde {len(artifacts)} filer för {documents} dokument i {project.output}/ (se manifest.json).",
+              file=sys.stderr)
     for failure in failures:
         print(f"fel: {failure}", file=sys.stderr)
     return EXIT_CONTENT if failures else EXIT_OK
