@@ -152,6 +152,14 @@ def _add_scaffold(commands) -> None:
     period.add_argument("--från", dest="previous", type=_period, metavar="PERIOD",
                         help="perioden att utgå från (standard: den senaste före den nya)")
     _add_content_options(period)
+    rollover = commands.add_parser("rulla-over", help="starta nästa års plan",
+                                   description="Startar planen för ÅR: ofärdiga uppdrag och andra objekt med förra årets "
+                                               "årtal förs över till ÅR (som kvarvarande, om modellen anger det under "
+                                               "rollover), färdiga åtgärder avslutas förra året och förra årets dokument "
+                                               "kopieras med årtalen ett år fram, med de texter och tabeller de hänvisar "
+                                               "till. Resultatet kontrolleras innan något skrivs; vid fel ändras ingen fil.")
+    rollover.add_argument("year", type=_year, metavar="ÅR", help="det nya året, till exempel 2026")
+    _add_content_options(rollover, templates=True)
     init = commands.add_parser("init", help="skapa ett nytt förråd för en kommun",
                                description="Skapar katalogen med projektfil, en minimal modell och innehåll, "
                                            "inställningar för Visual Studio Code, kontroll vid incheckning, "
@@ -216,6 +224,12 @@ def _formats(text: str) -> set[str]:
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"ogiltigt antal \"{text}\"; skriv ett heltal från 1")
+    return int(text)
+
+
+def _year(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{4}", text):
+        raise argparse.ArgumentTypeError(f"ogiltigt år \"{text}\"; skriv ett årtal, till exempel 2026")
     return int(text)
 
 
@@ -461,6 +475,30 @@ def _check_created(project, created: list[Path]) -> int:
     return EXIT_CONTENT if result.errors else EXIT_OK
 
 
+def _rollover(args) -> int:
+    from . import rollover
+    from .scaffold import ScaffoldError
+
+    project = _project(args)
+    result = pipeline.check(project.content, project.schemas, templates=project.templates)
+    if result.errors:
+        print(format_diagnostics(result.errors, "text"))
+        print(f"{result.summary()} Rätta felen först; ingen fil ändrades.", file=sys.stderr)
+        return EXIT_CONTENT
+    try:
+        planned, model, origin = rollover.plan(result, project.content, args.year)
+        invalid = rollover.apply(planned, project.content, result.schemas.dir, project.templates)
+    except ScaffoldError as error:
+        print(f"fel: {error}; ingen fil ändrades", file=sys.stderr)
+        return EXIT_USAGE
+    if invalid is not None:
+        print(format_diagnostics(invalid.errors, "text"))
+        print(f"fel: nästa års plan skulle få {len(invalid.errors)} fel; ingen fil ändrades.", file=sys.stderr)
+        return EXIT_CONTENT
+    print("\n".join(planned.summary(model, origin)), file=sys.stderr)
+    return EXIT_OK
+
+
 def _init(args) -> int:
     from . import scaffold
     from .editor import write_editor_schemas
@@ -488,5 +526,5 @@ def _schemas(args) -> int:
 
 
 COMMANDS = {"validate": _validate, "build": _build, "verify": _verify, "diff": _diff, "site": _site, "kolada": _kolada,
-            "ny": _new, "ny-period": _new_period, "init": _init,
+            "ny": _new, "ny-period": _new_period, "rulla-over": _rollover, "init": _init,
             "schemas": _schemas}
