@@ -129,6 +129,17 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("--output", type=Path, default=None, metavar="KATALOG",
                       help="bygget som publiceras (standard: projektfilens, annars output)")
     _add_content_options(site, templates=True)
+    preview = commands.add_parser("serve", help="förhandsvisa dokumenten som webbsidor medan du skriver",
+                                  description="Bygger alla dokument som webbsidor i .styrdok/serve/ (utdatakatalogen "
+                                              "rörs inte) och visar dem på en lokal webbserver med en sida som listar "
+                                              "alla dokument. När du sparar en fil byggs sidorna om och webbläsaren "
+                                              "laddar om dem. Fel i innehållet visas överst på sidan som fil:rad: "
+                                              "meddelande, ovanför den senaste versionen utan fel. Avsluta med Ctrl-C.")
+    preview.add_argument("--port", type=_port, default=8000, metavar="PORT",
+                         help="porten att lyssna på (standard: 8000; 0 väljer en ledig port)")
+    preview.add_argument("--host", default="127.0.0.1", metavar="ADRESS",
+                         help="adressen att lyssna på (standard: 127.0.0.1, bara den här datorn)")
+    _add_content_options(preview, templates=True)
     _add_kolada(commands)
     _add_scaffold(commands)
     return parser
@@ -224,6 +235,12 @@ def _formats(text: str) -> set[str]:
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"ogiltigt antal \"{text}\"; skriv ett heltal från 1")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"ogiltig port \"{text}\"; skriv ett heltal från 0 till 65535")
     return int(text)
 
 
@@ -429,6 +446,29 @@ def _site(args) -> int:
     return EXIT_OK
 
 
+def _serve(args) -> int:
+    import threading
+
+    from . import serve
+
+    project = _project(args)
+    output = serve.serve_output(project.content.resolve().parent)
+    state, stop = serve.State(), threading.Event()
+    watched = [project.content, pipeline.schema_dir_for(project.content, project.schemas),
+               *project.templates.search_path, *project.inputs()]
+    rebuild = lambda: serve.build(lambda: _project(args), output, state)  # noqa: E731 - the project file is read anew
+    try:
+        print(f"Bygger förhandsvisningen i {output}/ …", file=sys.stderr, flush=True)
+        rebuild()
+        server = serve.make_server(output, state, args.host, args.port)
+        host, port = server.server_address[:2]
+        print(f"Förhandsvisningen finns på http://{host}:{port}/ – avsluta med Ctrl-C.", file=sys.stderr, flush=True)
+        serve.run(server, threading.Thread(target=serve.watch, args=(watched, rebuild, stop), daemon=True), stop)
+    except KeyboardInterrupt:
+        print("\nFörhandsvisningen är avslutad.", file=sys.stderr)
+    return EXIT_OK
+
+
 def _new(args) -> int:
     from . import scaffold
 
@@ -525,6 +565,6 @@ def _schemas(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": _validate, "build": _build, "verify": _verify, "diff": _diff, "site": _site, "kolada": _kolada,
+COMMANDS = {"validate": _validate, "build": _build, "serve": _serve, "verify": _verify, "diff": _diff, "site": _site, "kolada": _kolada,
             "ny": _new, "ny-period": _new_period, "rulla-over": _rollover, "init": _init,
             "schemas": _schemas}
