@@ -99,13 +99,10 @@ def _first_years(model: Model) -> dict[str, int]:
 
 
 def _carried_origin(files: dict, model: Model) -> Term | None:
-    """The origin the model gives carried-over assignments (``rollover.origin``), if any."""
+    """The origin the model gives carried-over assignments (``rollover.origin``, which
+    validation has checked against the origins), if it names one."""
     settings = next(source.data for source in files.values() if source.data.get("type") == "model").get("rollover") or {}
-    if "origin" not in settings:
-        return None
-    if settings["origin"] not in model.model.origins:
-        raise ScaffoldError(f'modellens rollover.origin "{settings["origin"]}" finns inte bland ursprungen (origins)')
-    return model.model.origins[settings["origin"]]
+    return model.model.origins.get(settings.get("origin"))
 
 
 def _latest_status(model: Model, year: int) -> dict[str, Term]:
