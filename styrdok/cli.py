@@ -526,7 +526,7 @@ def _rollover(args) -> int:
         print(f"{result.summary()} Rätta felen först; ingen fil ändrades.", file=sys.stderr)
         return EXIT_CONTENT
     try:
-        planned, model, origin = rollover.plan(result, project.content, args.year)
+        planned, origin = rollover.plan(result, project.content, args.year)
         invalid = rollover.apply(planned, project.content, result.schemas.dir, project.templates)
     except ScaffoldError as error:
         print(f"fel: {error}; ingen fil ändrades", file=sys.stderr)
@@ -535,7 +535,7 @@ def _rollover(args) -> int:
         print(format_diagnostics(invalid.errors, "text"))
         print(f"fel: nästa års plan skulle få {len(invalid.errors)} fel; ingen fil ändrades.", file=sys.stderr)
         return EXIT_CONTENT
-    print("\n".join(planned.summary(model, origin)), file=sys.stderr)
+    print("\n".join(planned.summary(origin)), file=sys.stderr)
     return EXIT_OK
 
 

@@ -18,13 +18,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Content as Model, Item, Term, build_model
+from .model import Content as Model, Term, build_model
 from .pipeline import CheckResult, check
 from .scaffold import ScaffoldError, yaml_scalar
 from .yamledit import period_order, set_field
-
-CONFIG_TYPES = ("model", "organisation")
-
 
 @dataclass
 class Rollover:
@@ -32,20 +29,19 @@ class Rollover:
 
     year: int
     texts: dict[Path, str] = field(default_factory=dict)  # path -> whole new text (changed or new file)
-    created: set[Path] = field(default_factory=set)
-    carried: list[tuple[Item, str]] = field(default_factory=list)  # item, its last status
-    closed: list[Item] = field(default_factory=list)
+    carried: list[str] = field(default_factory=list)  # "id (type, last status)"
+    closed: list[str] = field(default_factory=list)  # "id (type)"
     documents: list[tuple[str, str]] = field(default_factory=list)  # old id, new id
     parts: list[tuple[str, str]] = field(default_factory=list)  # copied items the documents name
 
-    def summary(self, model: Model, origin: Term | None) -> list[str]:
+    def summary(self, origin: Term | None) -> list[str]:
         """What was done, in Swedish: a heading per kind of change and a line per item."""
         old, new = self.year - 1, self.year
         where = f" som {origin.label.lower()}" if origin else ""
         groups = [
             (f"ofärdiga objekt från {old} förs över till {new}{where}",
-             [f"{item.id} ({_label(model, item)}, {status})" for item, status in self.carried]),
-            (f"färdiga objekt avslutas {old}", [f"{item.id} ({_label(model, item)})" for item in self.closed]),
+             self.carried),
+            (f"färdiga objekt avslutas {old}", self.closed),
             (f"dokument kopierade till {new}", [f"{old_id} → {new_id}" for old_id, new_id in self.documents]),
             ("texter och tabeller som dokumenten hänvisar till kopierade",
              [f"{old_id} → {new_id}" for old_id, new_id in self.parts]),
@@ -59,7 +55,7 @@ class Rollover:
         return lines
 
 
-def plan(result: CheckResult, content: Path, year: int) -> tuple[Rollover, Model, Term | None]:
+def plan(result: CheckResult, content: Path, year: int) -> tuple[Rollover, Term | None]:
     """The rollover to ``year`` of a valid content tree at ``content`` (nothing is written)."""
     model = build_model(result.loaded, result.schemas)
     files = {source.data["id"]: source for source in result.loaded.files if isinstance(source.data, dict)}
@@ -70,6 +66,7 @@ def plan(result: CheckResult, content: Path, year: int) -> tuple[Rollover, Model
     for item in sorted(model.items.values(), key=lambda i: i.id):
         properties = list(result.schemas.type_schemas.get(item.type_name, {}).get("properties", {}))
         status, text, path = latest.get(item.id), files[item.id].text, paths[item.id]
+        label = result.schemas.title(item.type_name).lower()
         if getattr(item, "year", None) == year - 1 and (status is None or not status.done):
             edits = {"year": str(year)}
             if origin and "origin" in properties:
@@ -77,7 +74,7 @@ def plan(result: CheckResult, content: Path, year: int) -> tuple[Rollover, Model
                 if "original_year" in properties and getattr(item, "original_year", None) is None:
                     edits["original_year"] = str(year - 1)
             rollover.texts[path] = _edited(text, edits, properties, path)
-            rollover.carried.append((item, status.label if status else "ingen uppföljning"))
+            rollover.carried.append(f"{item.id} ({label}, {status.label if status else 'ingen uppföljning'})")
         elif "years" in properties and status is not None and status.done:
             span = getattr(item, "years", None) or {}
             if span.get("to") is not None and span["to"] < year:
@@ -85,9 +82,9 @@ def plan(result: CheckResult, content: Path, year: int) -> tuple[Rollover, Model
             span = {"from": span.get("from", first.get(item.id, year - 1)), "to": year - 1}
             rollover.texts[path] = _edited(text, {"years": yaml_scalar(span)}, properties, path) \
                 if "years" not in files[item.id].data else set_field(text, ("years", "to"), str(year - 1))
-            rollover.closed.append(item)
+            rollover.closed.append(f"{item.id} ({label})")
     _copy_documents(rollover, model, paths, year)
-    return rollover, model, origin
+    return rollover, origin
 
 
 def _first_years(model: Model) -> dict[str, int]:
@@ -152,7 +149,6 @@ def _copy_documents(rollover: Rollover, model: Model, paths: dict[str, Path], ye
         if target.exists() or target in rollover.texts:
             raise ScaffoldError(f"filen {target} finns redan")
         rollover.texts[target] = text
-        rollover.created.add(target)
         (rollover.documents if model.items[item_id].type_name == "document" else rollover.parts).append((item_id, new_id))
         waiting += [named for named in model.items if named not in copied and shift_years(named, old) != named
                     and shift_years(named, old) not in model.items and _names(original, named)]
@@ -167,12 +163,6 @@ def shift_years(text: str, old: int) -> str:
     alone: ``vp-2025-inledning`` → ``vp-2026-inledning``, ``2024-12-03`` → ``2025-12-03``."""
     near = "|".join(str(y) for y in range(old - 1, old + 3))
     return re.sub(rf"(?<![\w.])({near})(?![\w])", lambda match: str(int(match.group(1)) + 1), text)
-
-
-def _label(model: Model, item: Item) -> str:
-    declared = model.model.types.get(item.type_name)
-    labels = {"assignment": "uppdrag", "measure": "åtgärd", "goal": "mål"}
-    return declared.label.lower() if declared else labels.get(item.type_name, item.type_name)
 
 
 def apply(rollover: Rollover, content: Path, schemas: Path, templates=None) -> CheckResult | None:
