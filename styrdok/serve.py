@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import html
 import json
-import sys
 import re
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -62,6 +62,7 @@ def build(project_of: Callable[[], object], output: Path, state: State) -> None:
     """Build every document's web page into ``output`` with the project as ``project_of``
     reads it now, and record the problems; the last good pages stay when it fails."""
     from . import publish
+    from .diagnostics import os_reason
     from .pipeline import SetupError
     from .project import ProjectInvalid
 
@@ -78,6 +79,8 @@ def build(project_of: Callable[[], object], output: Path, state: State) -> None:
         problems = [str(failure) for failure in incomplete.failures]
     except (publish.BuildError, SetupError) as error:
         problems = [str(error)]
+    except OSError as error:  # the environment, e.g. a full disk: the next save tries again
+        problems = [f"{error.filename + ': ' if error.filename else ''}{os_reason(error)}"]
     state.finished(problems)
     when = time.strftime("%H:%M:%S")
     if problems:
