@@ -129,6 +129,17 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("--output", type=Path, default=None, metavar="KATALOG",
                       help="bygget som publiceras (standard: projektfilens, annars output)")
     _add_content_options(site, templates=True)
+    preview = commands.add_parser("serve", help="förhandsvisa dokumenten som webbsidor medan du skriver",
+                                  description="Bygger alla dokument som webbsidor i .styrdok/serve/ (utdatakatalogen "
+                                              "rörs inte) och visar dem på en lokal webbserver med en sida som listar "
+                                              "alla dokument. När du sparar en fil byggs sidorna om och webbläsaren "
+                                              "laddar om dem. Fel i innehållet visas överst på sidan som fil:rad: "
+                                              "meddelande, ovanför den senaste versionen utan fel. Avsluta med Ctrl-C.")
+    preview.add_argument("--port", type=_port, default=8000, metavar="PORT",
+                         help="porten att lyssna på (standard: 8000; 0 väljer en ledig port)")
+    preview.add_argument("--host", default="127.0.0.1", metavar="ADRESS",
+                         help="adressen att lyssna på (standard: 127.0.0.1, bara den här datorn)")
+    _add_content_options(preview, templates=True)
     _add_kolada(commands)
     _add_scaffold(commands)
     return parser
@@ -152,6 +163,14 @@ def _add_scaffold(commands) -> None:
     period.add_argument("--från", dest="previous", type=_period, metavar="PERIOD",
                         help="perioden att utgå från (standard: den senaste före den nya)")
     _add_content_options(period)
+    rollover = commands.add_parser("rulla-over", help="starta nästa års plan",
+                                   description="Startar planen för ÅR: ofärdiga uppdrag och andra objekt med förra årets "
+                                               "årtal förs över till ÅR (som kvarvarande, om modellen anger det under "
+                                               "rollover), färdiga åtgärder avslutas förra året och förra årets dokument "
+                                               "kopieras med årtalen ett år fram, med de texter och tabeller de hänvisar "
+                                               "till. Resultatet kontrolleras innan något skrivs; vid fel ändras ingen fil.")
+    rollover.add_argument("year", type=_year, metavar="ÅR", help="det nya året, till exempel 2026")
+    _add_content_options(rollover, templates=True)
     init = commands.add_parser("init", help="skapa ett nytt förråd för en kommun",
                                description="Skapar katalogen med projektfil, en minimal modell och innehåll, "
                                            "inställningar för Visual Studio Code, kontroll vid incheckning, "
@@ -216,6 +235,18 @@ def _formats(text: str) -> set[str]:
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"ogiltigt antal \"{text}\"; skriv ett heltal från 1")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"ogiltig port \"{text}\"; skriv ett heltal från 0 till 65535")
+    return int(text)
+
+
+def _year(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{4}", text):
+        raise argparse.ArgumentTypeError(f"ogiltigt år \"{text}\"; skriv ett årtal, till exempel 2026")
     return int(text)
 
 
@@ -316,7 +347,12 @@ def _build(args) -> int:
         print(f"fel: bygget misslyckades: {str(error).rstrip('.')}. Tidigare utdata är orörd.", file=sys.stderr)
         return EXIT_CONTENT
     documents = len({artifact.document for artifact in artifacts})
-    print(f"Byggde {len(artifacts)} filer för {documents} dokument i {project.output}/ (se manifest.json).", file=sys.stderr)
+    if progress.total == 0 and artifacts:  # the build was skipped: its output is this very build already
+        print(f"Inget har ändrats sedan förra bygget; de {len(artifacts)} filerna för {documents} dokument i "
+              f"{project.output}/ är redan aktuella.", file=sys.stderr)
+    else:
+        print(f"Byggde {len(artifacts)} filer för {documents} dokument i {project.output}/ (se manifest.json).",
+              file=sys.stderr)
     for failure in failures:
         print(f"fel: {failure}", file=sys.stderr)
     return EXIT_CONTENT if failures else EXIT_OK
@@ -410,6 +446,29 @@ def _site(args) -> int:
     return EXIT_OK
 
 
+def _serve(args) -> int:
+    import threading
+
+    from . import serve
+
+    project = _project(args)
+    output = serve.serve_output(project.content.resolve().parent)
+    state, stop = serve.State(), threading.Event()
+    watched = [project.content, pipeline.schema_dir_for(project.content, project.schemas),
+               *project.templates.search_path, *project.inputs()]
+    rebuild = lambda: serve.build(lambda: _project(args), output, state)  # noqa: E731 - the project file is read anew
+    try:
+        print(f"Bygger förhandsvisningen i {output}/ …", file=sys.stderr, flush=True)
+        rebuild()
+        server = serve.make_server(output, state, args.host, args.port)
+        host, port = server.server_address[:2]
+        print(f"Förhandsvisningen finns på http://{host}:{port}/ – avsluta med Ctrl-C.", file=sys.stderr, flush=True)
+        serve.run(server, threading.Thread(target=serve.watch, args=(watched, rebuild, stop), daemon=True), stop)
+    except KeyboardInterrupt:
+        print("\nFörhandsvisningen är avslutad.", file=sys.stderr)
+    return EXIT_OK
+
+
 def _new(args) -> int:
     from . import scaffold
 
@@ -456,6 +515,30 @@ def _check_created(project, created: list[Path]) -> int:
     return EXIT_CONTENT if result.errors else EXIT_OK
 
 
+def _rollover(args) -> int:
+    from . import rollover
+    from .scaffold import ScaffoldError
+
+    project = _project(args)
+    result = pipeline.check(project.content, project.schemas, templates=project.templates)
+    if result.errors:
+        print(format_diagnostics(result.errors, "text"))
+        print(f"{result.summary()} Rätta felen först; ingen fil ändrades.", file=sys.stderr)
+        return EXIT_CONTENT
+    try:
+        planned, origin = rollover.plan(result, project.content, args.year)
+        invalid = rollover.apply(planned, project.content, result.schemas.dir, project.templates)
+    except ScaffoldError as error:
+        print(f"fel: {error}; ingen fil ändrades", file=sys.stderr)
+        return EXIT_USAGE
+    if invalid is not None:
+        print(format_diagnostics(invalid.errors, "text"))
+        print(f"fel: nästa års plan skulle få {len(invalid.errors)} fel; ingen fil ändrades.", file=sys.stderr)
+        return EXIT_CONTENT
+    print("\n".join(planned.summary(origin)), file=sys.stderr)
+    return EXIT_OK
+
+
 def _init(args) -> int:
     from . import scaffold
     from .editor import write_editor_schemas
@@ -482,6 +565,6 @@ def _schemas(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": _validate, "build": _build, "verify": _verify, "diff": _diff, "site": _site, "kolada": _kolada,
-            "ny": _new, "ny-period": _new_period, "init": _init,
+COMMANDS = {"validate": _validate, "build": _build, "serve": _serve, "verify": _verify, "diff": _diff, "site": _site, "kolada": _kolada,
+            "ny": _new, "ny-period": _new_period, "rulla-over": _rollover, "init": _init,
             "schemas": _schemas}

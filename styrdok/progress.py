@@ -29,10 +29,11 @@ class LiveProgress:
     """rich's progress bar with "3/10", and a line above it for each finished document."""
 
     def __init__(self, bar):
-        self.bar = bar
+        self.bar, self.total = bar, 0
         self.task = bar.add_task("Bygger dokument", total=None)
 
     def start(self, total: int) -> None:
+        self.total = total
         self.bar.update(self.task, total=total)
 
     def done(self, title: str, stem: str, seconds: float) -> None:

@@ -223,6 +223,24 @@ class Rendered(str):
         return rendered
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process, by file and source checksum:
+    a long-running process (``serve``) compiles a template again only after it is edited."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])  # ignored when the source changed
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = _CompiledTemplates()
+
+
 class Renderer:
     """Renders documents of one content model with one set of templates.
 
@@ -242,6 +260,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             autoescape=False,
+            bytecode_cache=COMPILED,
         )
         self.env.filters.update(
             text=markup.plain, inline=markup.inline, markdown=markup.markdown, indent_block=markup.indent_block,

@@ -207,3 +207,31 @@ def _apply(text: str, edits: list[_Edit]) -> str:
     for _, edit in sorted(enumerate(edits), key=lambda pair: (pair[1].start, pair[0]), reverse=True):
         text = text[:edit.start] + edit.text + text[edit.end:]
     return text
+
+
+def set_field(text: str, path: tuple[str, ...], value: str, after: tuple[str, ...] = ()) -> str:
+    """``text`` with the mapping entry at ``path`` (keys from the top) set to the YAML text
+    ``value``. An existing value's own characters are replaced; a new key goes after the
+    last key of ``after`` that is present (else after the mapping's last key), in the
+    mapping's style: ``, key: value`` inside braces, or a line at the mapping's indentation."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    mapping = root
+    for key in path[:-1]:
+        mapping = _value_of(mapping, key)
+        if not isinstance(mapping, yaml.MappingNode):
+            raise ValueError(f"{key} is not a mapping")
+    node = _value_of(mapping, path[-1])
+    if node is not None:
+        ends_line = node.end_mark.column == 0 and node.end_mark.index > node.start_mark.index
+        return _apply(text, [_Edit(node.start_mark.index, node.end_mark.index, value + (newline if ends_line else ""))])
+    present = [_value_of(mapping, key) for key in after]
+    anchor = next((node for node in reversed(present) if node is not None), mapping.value[-1][1])
+    if mapping.flow_style:
+        return _apply(text, [_Edit(anchor.end_mark.index, anchor.end_mark.index, f", {path[-1]}: {value}")])
+    end = anchor.end_mark
+    position = end.index if end.column == 0 else _line_end(text, end.index)  # block values end on the next line
+    line = f"{' ' * mapping.start_mark.column}{path[-1]}: {value}{newline}"
+    if position == len(text) and text and not text.endswith("\n"):
+        line = newline + line
+    return _apply(text, [_Edit(position, position, line)])

@@ -79,3 +79,14 @@ def test_building_one_document_in_one_format_updates_only_its_entries(tmp_path, 
     assert files == sorted([entry["path"] for entry in after] + ["manifest.json"])
     for entry in after:
         assert hashlib.sha256((out / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
+
+
+def test_a_build_with_nothing_changed_says_so(tmp_path, capsys):
+    content, out = _content(tmp_path / "innehall"), tmp_path / "ut"
+    command = ["build", "--content", str(content), "--format", "md", "--output", str(out)]
+    assert main(command) == 0
+    assert capsys.readouterr().err.splitlines()[-1].startswith("Byggde 3 filer för 2 dokument")
+    assert main(command) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert not any(line.startswith("[") for line in lines)  # no document was exported
+    assert lines[-1] == f"Inget har ändrats sedan förra bygget; de 3 filerna för 2 dokument i {out}/ är redan aktuella."
