@@ -246,6 +246,7 @@ class Organisation:
     administration: str
     units: dict[str, Unit]
     groups: dict[str, Group]
+    contact: dict | None = None  # addresses, phone, e-mail and web for the memo's letterhead
 
 
 @dataclass
@@ -342,6 +343,7 @@ def _organisation(data: dict) -> Organisation:
         administration=data["administration"],
         units={u["id"]: Unit(u["id"], u["abbreviation"], u["name"], u["kind"]) for u in data["units"]},
         groups={g["id"]: Group(g["id"], g["label"]) for g in data.get("groups", [])},
+        contact=data.get("contact"),
     )
 
 
