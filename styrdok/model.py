@@ -33,7 +33,7 @@ class Term:
 
     Optional presentation and rules: an abbreviation, a description, a symbol shown
     before the label, the follow-up fields it requires, whether it means the work is
-    done, and the phrases a generated summary uses for it.
+    done, the phrases a generated summary uses for it, and what its comment must say.
     """
 
     id: str
@@ -44,6 +44,7 @@ class Term:
     requires: tuple[str, ...] = ()
     done: bool = False
     summary: dict | None = None  # phrases for generated prose: plural, common, neuter
+    guidance: str | None = None  # what a comment with this value must say
 
     @property
     def shown(self) -> str:
@@ -245,6 +246,7 @@ class Organisation:
     administration: str
     units: dict[str, Unit]
     groups: dict[str, Group]
+    contact: dict | None = None  # addresses, phone, e-mail and web for the memo's letterhead
 
 
 @dataclass
@@ -341,12 +343,14 @@ def _organisation(data: dict) -> Organisation:
         administration=data["administration"],
         units={u["id"]: Unit(u["id"], u["abbreviation"], u["name"], u["kind"]) for u in data["units"]},
         groups={g["id"]: Group(g["id"], g["label"]) for g in data.get("groups", [])},
+        contact=data.get("contact"),
     )
 
 
 def _terms(entries: list[dict]) -> dict[str, Term]:
     return {e["id"]: Term(e["id"], e["label"], e.get("abbreviation"), e.get("description"), e.get("symbol"),
-                          tuple(e.get("requires", ())), e.get("done", False), e.get("summary")) for e in entries}
+                          tuple(e.get("requires", ())), e.get("done", False), e.get("summary"), e.get("guidance"))
+            for e in entries}
 
 
 def governance_model(data: dict) -> GovernanceModel:

@@ -152,7 +152,8 @@ def _revision_tables(document: Item, model: Content, content: Path, templates: T
         old, earlier = version_model(document.id, content, block["since"], history.REVISIONS)
         if block["document"] not in old.items:
             raise BuildError(f'{document.id}: dokumentet {block["document"]} finns inte vid versionen {block["since"]}')
-        tables[block["since"]] = revision_table(old, model, block["document"], block["since"], templates, earlier.date[:10])
+        tables[block["since"]] = revision_table(old, model, block["document"], block["since"], templates, earlier.date[:10],
+                                                block.get("business_plan"))
     return tables
 
 

@@ -82,6 +82,7 @@ class Validator:
         for source in valid:
             self._check_markdown(source)
             self._check_references(source)
+            self._check_self_merge(source)
         if self.governance:
             self._check_levels()
             self._check_follow_ups()
@@ -236,6 +237,18 @@ class Validator:
             elif annotation.key == "x-vocabulary" and self.governance:
                 for path, value in values_at(source.data, annotation.path):
                     self._check_vocabulary(source, path, value, annotation.value)
+
+    def _check_self_merge(self, source: SourceFile) -> None:
+        """A measure merged with or replacing itself would make a revision table say "merged
+        with" its own number."""
+        data = source.data
+        paths = [("merged_into",)] + [("replaces", i) for i in range(len(data.get("replaces") or []))]
+        for path in paths:
+            value = data.get(path[0]) if len(path) == 1 else data["replaces"][path[1]]
+            if value is not None and value == data.get("id"):
+                field = {"merged_into": "Sammanslagen med", "replaces": "Ersätter"}[path[0]]
+                self.report(source, path, f'"{value}" är objektets eget id; en åtgärd kan inte slås ihop med eller '
+                                          f'ersätta sig själv (fältet "{path[0]}", {field})')
 
     def _check_reference(self, source: SourceFile, path: tuple, ref: str, allowed: list[str] | str) -> None:
         kind = self.index.kinds.get(ref)

@@ -120,7 +120,7 @@ def test_verify_explains_a_difference(built, tmp_path):
     run = _styrdok(repo, "verify", f"output/{PLAN}.md", "--ref", "HEAD")
     assert run.returncode == 1
     assert "skiljer sig från bygget av HEAD" in run.stdout
-    assert "-# Fokusmål 1: Ekbacka ska ha en god ekonomi" in run.stdout
+    assert "-## Fokusmål 1: Ekbacka ska ha en god ekonomi" in run.stdout
     assert _styrdok(repo, "verify", f"output/{PLAN}.md", "--ref", "HEAD~1").returncode == 0
 
 

@@ -56,7 +56,7 @@ def test_kinds_follow_from_the_two_versions(tmp_path):
     old, new = build_model(load_content(ROOT / "content")), build_model(load_content(new_dir))
     table = revision_table(old, new, PLAN, "v2023", ROOT / "templates")
     kinds = {r.number: (r.kind, r.target, r.comment) for r in table.revisions}
-    assert kinds[1] == ("reworded", None, "Målgruppen vidgades.")
+    assert kinds[1] == ("reworded", 2, "Målgruppen vidgades.")  # measure 2 was merged into it
     assert kinds[2] == ("merged", 1, "Ingår nu i åtgärd 1.")
     assert kinds[3][0] == "dropped"
     assert kinds[4] == ("reworded", None, "Ny inriktning efter utvärderingen.")
@@ -96,7 +96,39 @@ def test_a_document_includes_the_table_from_git_history(tmp_path):
     assert run.returncode == 0, run.stderr
     text = (repo / "output" / "information-plan-1000-fler-2025.md").read_text(encoding="utf-8")
     assert "# Revideringar av åtgärder i Plan för 1000 fler i egen försörjning" in text
-    rows = re.findall(r"^- - (\d+)\.\n  - (.*)\n  - (.*)\n", text, re.M)
-    kinds = {int(number): kind for number, _old, kind in rows}
-    assert kinds[1] == "Ny formulering" and kinds[2] == "Sammanslagen med 1" and kinds[3] == "Utgår"
-    assert kinds[5] == "Klart" and kinds[6] == "Kvar"
+    rows = re.findall(r"^- - (\d+)\n  - (.*)\n  - (.*)\n  -(.*)\n", text, re.M)
+    kinds = {int(number): (kind, comment.strip()) for number, _old, kind, comment in rows}
+    assert kinds[1] == ("Ny formulering: Sök upp fler arbetslösa i alla stadsdelar.",
+                        "Slås ihop med åtgärd 2. Målgruppen vidgades.")
+    assert kinds[2] == ("Ny formulering: Sök upp fler arbetslösa i alla stadsdelar.",
+                        "Slås ihop med åtgärd 1. Ingår nu i åtgärd 1.")
+    assert kinds[3][0] == "Utgår." and kinds[5][0] == "Klart." and kinds[6][0] == "Kvar."
+
+
+def test_the_example_crosswalk_never_merges_a_measure_with_itself(example_output):
+    """Old measure 15 and a business-plan measure outside the plan became one: the row names
+    the other one by its number in the business plan, and shows the new wording."""
+    text = (example_output / "information-plan-1000-fler-2025.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^- - (\d+)(?: \((\d+)\))?\n  - (.*)\n  - (.*)\n  -(.*)\n", text, re.M)
+    assert len(rows) == 24
+    for number, _business, _old, _kind, comment in rows:
+        assert f"ihop med åtgärd {number}." not in comment and f"Sammanslagen med {number}" not in comment
+    by_number = {int(row[0]): row for row in rows}
+    assert by_number[15][3].startswith("Ny formulering: Bygg vidare på *En god investering*")
+    assert "Slås ihop med åtgärd 10 i VP 2025 som inte ingår i planen" in by_number[15][4]
+    assert by_number[1][1] == "17"  # its number in the business plan of that version
+    assert "Åtgärd i planen (åtgärd i VP 2025)" in text
+    added = text[text.index("Tillägg av åtgärder"):]
+    assert "- - Åtgärd i VP 2025\n  - Uppdrag i Mål och budget\n  - Åtgärd" in added
+    assert "- - 11\n  - 14\\. Öka andelen Ekbackabor som försörjer sig själva." in added
+
+
+def test_self_merge_is_a_validation_error(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    _edit(content, "atgard-studie-och-yrkesvagledning", merged_into="atgard-studie-och-yrkesvagledning")
+    run = subprocess.run([sys.executable, str(ROOT / "build.py"), "validate", "--content", str(content)],
+                         capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "atgard-studie-och-yrkesvagledning.yaml:" in run.stdout + run.stderr
+    assert "kan inte slås ihop med eller ersätta sig själv" in run.stdout + run.stderr

@@ -22,6 +22,7 @@ local TEMPLATE_META = {
   title = true, subtitle = true, date = true, lang = true, organisation = true,
   administration = true, committee = true, diarienummer = true, handlaggare = true,
   doctype = true, provenance = true, ['provenance-details'] = true,
+  ['document-type'] = true, ['document-owner'] = true, letterhead = true,
 }
 local LIST_TABLE_ATTRIBUTES = { widths = true, aligns = true, ['header-rows'] = true }
 local TRACKED_CHANGES = { insertion = true, deletion = true }
