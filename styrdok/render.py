@@ -23,7 +23,7 @@ import jinja2
 from babel.dates import get_month_names
 from babel.numbers import format_decimal
 
-from . import charts, markup
+from . import charts, indicators, markup
 from .model import Content, Item, Term
 from .project import Branding, Templates
 from .provenance import Provenance
@@ -230,6 +230,7 @@ class Renderer:
             number=self.number, amount=self.amount,
             join_list=join_list, bold=bold, yaml_string=lambda v: json.dumps(str(v), ensure_ascii=False),
             month_short=self.month_short, month_name=self.month_name,
+            indicator_value=self.indicator_value, fit_width=indicators.fit_width,
         )
         self.env.globals.update(organisation=content.organisation, model=content.model, content=content,
                                 provenance=provenance,
@@ -275,6 +276,16 @@ class Renderer:
         if value is not None and round(value, decimals) == 0:
             value = 0
         return self.number(value, decimals)
+
+    def indicator_value(self, value, indicator: Item, part: str = "total") -> str:
+        """One value of an indicator as its tables show it: "5 787 (okt)", "14,1 (prel.)",
+        "saknas"; with the indicator's decimals."""
+        number = None if value is None else getattr(value, part)
+        if number is None:
+            return "saknas" if value is not None and value.status == "saknas" else ""
+        notes = [self.month_short(value.month)] if value.month else []
+        notes += ["prel."] if value.preliminary else []
+        return self.number(number, indicator.decimals) + (f" ({', '.join(notes)})" if notes else "")
 
     def month_short(self, month: int) -> str:
         return get_month_names("abbreviated", locale=self.locale)[month].rstrip(".")

@@ -3,6 +3,7 @@ every format, numbered "Diagram N.", and the same bytes in two builds."""
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 import sys
@@ -27,8 +28,9 @@ CONTENT = ROOT / "content"
 PLAN = "verksamhetsplan-2025"
 
 
-def swedish(value: float) -> str:
-    return format_decimal(value, locale="sv_SE").replace("-", "\u2212")
+def swedish(value: float, decimals: int | None = None) -> str:
+    pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale="sv_SE").replace("-", "\u2212")
 
 
 def charted() -> list[dict]:
@@ -45,6 +47,7 @@ def expected_alts() -> list[tuple[str, list[str]]]:
     found = []
     for indicator in charted():
         values = indicator["values"]
+        swedish = functools.partial(globals()["swedish"], decimals=indicator.get("decimals"))
         by_year: dict[str, dict] = {}
         for value in values:  # a full year beats a month, a later month an earlier
             year = value["period"][:4]
@@ -165,7 +168,7 @@ def test_two_builds_give_the_same_bytes(output, tmp_path):
 
 def test_drawn_files_are_reproducible_and_carry_no_date(tmp_path):
     chart = charts.line_chart("a/1", "Andel", ["2022", "2023"], ["år 2022", "år 2023"], [12.3, 14.1],
-                              unit="procent", number=swedish, direction="Öka", comparison=13.0)
+                              unit="procent", number=swedish, direction="Öka", comparisons=[("Riket", [12.0, 13.0])])
     first = charts.write([chart], tmp_path / "one", {"pdf", "docx"}, default_branding())
     second = charts.write([chart], tmp_path / "two", {"pdf", "docx"}, default_branding())
     assert [p.suffix for p in first] == [".png", ".svg"]
@@ -181,10 +184,11 @@ def test_drawn_files_are_reproducible_and_carry_no_date(tmp_path):
 
 def test_alt_text_tells_the_change_target_and_comparison():
     chart = charts.line_chart("x", "Andelen", ["2022", "2024"], ["år 2022", "år 2024"], [12.3, 14.1],
-                              unit="procent", number=swedish, direction="Öka", comparison=13.0,
-                              comparison_label="Riket 2023")
+                              unit="procent", number=swedish, direction="Öka",
+                              comparisons=[("Riket", [13.0, None]), ("Målet", [None, None])])
     assert chart.alt == ("Andelen. Värdet ökade från 12,3 procent år 2022 till 14,1 procent år 2024. "
-                         "Målet är att värdet ska öka. Jämförvärdet är 13 procent (Riket 2023).")
+                         "Målet är att värdet ska öka. Riket hade 13 procent år 2022.")
+    assert [s.label for s in chart.series] == ["Utfall", "Riket"]
     negative = charts.line_chart("x", "Resultat", ["2023", "2024"], ["år 2023", "år 2024"], [-7605.5, 1200],
                                  unit="tkr", number=swedish, target=0)
     assert "från \u22127\u00a0605,5 tkr år 2023 till 1\u00a0200 tkr år 2024" in negative.alt
