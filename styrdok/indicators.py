@@ -94,10 +94,10 @@ def latest_within(values, year: int) -> IndicatorValue | None:
     return max(within, key=lambda v: period_key(v.period)) if within else None
 
 
-def trend(values: list[IndicatorValue], direction: str | None) -> Trend | None:
-    """The move from the value a year before to the latest total (the same month for a
-    partial year), judged against a target direction id; None without two such values."""
-    known = sorted((v for v in values if v.total is not None and v.status != "saknas"),
+def compared(values: list[IndicatorValue], part: str = "total") -> tuple[IndicatorValue, IndicatorValue] | None:
+    """The latest value of a part and the one it is compared with: the same month a year
+    before for a partial year, else the full year before; None without such a pair."""
+    known = sorted((v for v in values if getattr(v, part) is not None and v.status != "saknas"),
                    key=lambda v: period_key(v.period))
     if not known:
         return None
@@ -108,6 +108,16 @@ def trend(values: list[IndicatorValue], direction: str | None) -> Trend | None:
         if len(full) < 2:
             return None
         earlier, latest = full[-2], full[-1]
+    return earlier, latest
+
+
+def trend(values: list[IndicatorValue], direction: str | None) -> Trend | None:
+    """The move of the total from the value it is compared with (``compared``), judged
+    against a target direction id; None without two such values."""
+    pair = compared(values)
+    if pair is None:
+        return None
+    earlier, latest = pair
     change = latest.total - earlier.total
     move = "steady" if abs(change) <= STEADY * abs(earlier.total) else "up" if change > 0 else "down"
     wanted = WANTED.get(direction or "")
@@ -116,7 +126,8 @@ def trend(values: list[IndicatorValue], direction: str | None) -> Trend | None:
 
 def fit_width(cells, font_pt: float = 8.5, text_mm: float = 160) -> int:
     """A column's width in percent of the text width that holds its longest cell on one
-    line ("5 787 (okt)"): about 0.62 em a character and the cell's inset of 5 pt a side."""
-    longest = max((len(str(cell)) for cell in cells), default=0)
+    line ("5 787 (okt)"; a note after a comma may wrap: "(aug, / prel.)"): about 0.62 em
+    a character and the cell's inset of 5 pt a side."""
+    longest = max((len(part) for cell in cells for part in str(cell).split(", ")), default=0)
     mm_per_pt = 25.4 / 72
     return -int(-((longest * 0.62 * font_pt + 10) * mm_per_pt / text_mm * 100 + 1))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, Callable
 
-from .indicators import Comparison, IndicatorValue, Trend, latest_within, period_key, trend
+from .indicators import Comparison, IndicatorValue, Trend, compared, latest_within, period_key, trend
 from .load import LoadedContent
 from .schema import type_schema_file
 
@@ -206,6 +206,10 @@ class Indicator(Item):
         if self.target_value is None or latest is None:
             return None
         return "oka" if self.target_value > latest.total else "minska" if self.target_value < latest.total else "behall"
+
+    def compared(self, part: str = "total") -> tuple[IndicatorValue, IndicatorValue] | None:
+        """The latest value of a part and the value a year before it (``styrdok.indicators.compared``)."""
+        return compared(self.series, part)
 
     @cached_property
     def trend(self) -> Trend | None:

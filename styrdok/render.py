@@ -231,6 +231,7 @@ class Renderer:
             join_list=join_list, bold=bold, yaml_string=lambda v: json.dumps(str(v), ensure_ascii=False),
             month_short=self.month_short, month_name=self.month_name,
             indicator_value=self.indicator_value, fit_width=indicators.fit_width,
+            indicator_change=self.indicator_change, period_short=self.period_short,
         )
         self.env.globals.update(organisation=content.organisation, model=content.model, content=content,
                                 provenance=provenance,
@@ -286,6 +287,20 @@ class Renderer:
         notes = [self.month_short(value.month)] if value.month else []
         notes += ["prel."] if value.preliminary else []
         return self.number(number, indicator.decimals) + (f" ({', '.join(notes)})" if notes else "")
+
+    def indicator_change(self, indicator: Item, part: str = "total") -> str:
+        """The change of a part since a year before: "+0,4", "−0,3 procentenheter" for a percentage."""
+        pair = indicator.compared(part)
+        if pair is None:
+            return ""
+        decimals = indicator.decimals or 0
+        change = round(getattr(pair[1], part) - getattr(pair[0], part), decimals)
+        sign = "+" if change > 0 else ""
+        return sign + self.number(change or 0, decimals) + (" procentenheter" if indicator.unit == "procent" else "")
+
+    def period_short(self, value) -> str:
+        """A value's period as a column header: "2024" or "aug 2024"."""
+        return str(value.year) if value.month is None else f"{self.month_short(value.month)} {value.year}"
 
     def month_short(self, month: int) -> str:
         return get_month_names("abbreviated", locale=self.locale)[month].rstrip(".")
