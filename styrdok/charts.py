@@ -79,6 +79,8 @@ def of_indicator(indicator, kind: str, path: str, name: str, format) -> Chart | 
     parts = ("total",) if kind == "line" else ("women", "men")
     if not yearly or not all(any(getattr(v, part) is not None for v in yearly) for part in parts):
         return None
+    if kind == "line" and sum(v.total is not None for v in yearly) < 2:
+        return None  # one point is no line
     periods = [str(v.year) if v.month is None else f"{format.month_short(v.month)} {v.year}" for v in yearly]
     spoken = [f"år {v.year}" if v.month is None else f"i {format.month_name(v.month)} {v.year}" for v in yearly]
     if kind == "gender":

@@ -1,4 +1,4 @@
-"""The indicator data model: values per period, targets per year, comparison series, trend.
+"""The indicator data model: values per period, targets per year, comparison series, development.
 
 An indicator file holds values per period, a year ("2024") or a year and month for
 a partial year ("2025-08"), each with a total, Kvinnor and Män and an optional
@@ -65,7 +65,7 @@ class Comparison:
 
 
 @dataclass(frozen=True)
-class Trend:
+class Development:
     """Which way the latest value moved, and whether that is the way the target wants."""
 
     move: str  # "up", "steady" or "down"
@@ -111,7 +111,7 @@ def compared(values: list[IndicatorValue], part: str = "total") -> tuple[Indicat
     return earlier, latest
 
 
-def trend(values: list[IndicatorValue], direction: str | None) -> Trend | None:
+def development(values: list[IndicatorValue], direction: str | None) -> Development | None:
     """The move of the total from the value it is compared with (``compared``), judged
     against a target direction id; None without two such values."""
     pair = compared(values)
@@ -121,7 +121,7 @@ def trend(values: list[IndicatorValue], direction: str | None) -> Trend | None:
     change = latest.total - earlier.total
     move = "steady" if abs(change) <= STEADY * abs(earlier.total) else "up" if change > 0 else "down"
     wanted = WANTED.get(direction or "")
-    return Trend(move, None if wanted is None else move == wanted)
+    return Development(move, None if wanted is None else move == wanted)
 
 
 def fit_width(cells, font_pt: float = 8.5, text_mm: float = 160) -> int:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, Callable
 
-from .indicators import Comparison, IndicatorValue, Trend, compared, latest_within, period_key, trend
+from .indicators import Comparison, IndicatorValue, Development, compared, latest_within, period_key, development
 from .load import LoadedContent
 from .schema import type_schema_file
 
@@ -212,9 +212,9 @@ class Indicator(Item):
         return compared(self.series, part)
 
     @cached_property
-    def trend(self) -> Trend | None:
+    def development(self) -> Development | None:
         """The arrow (↗ → ↘) and its text ("ökar, i önskad riktning"), or None without two values."""
-        return trend(self.series, self.desired)
+        return development(self.series, self.desired)
 
 
 BEHAVIOUR: dict[str, type[Item]] = {"indicator": Indicator}

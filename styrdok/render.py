@@ -66,7 +66,7 @@ class DocumentContext:
         chart = charts.of_indicator(indicator, kind, f"diagram-{self.document.id}/{len(self.charts) + 1}",
                                     collapse(indicator.name), self.renderer)
         if chart is None:
-            return "Det finns inga värden att visa i ett diagram."
+            return "Det finns för få värden för att visa ett diagram."
         self.charts.append(chart)
         caption = markup.inline(indicator.name) + charts.KINDS[kind]
         return f"{chart.image('pdf')}\n\n*Diagram {len(self.charts)}. {caption}.*"
