@@ -124,6 +124,17 @@ def development(values: list[IndicatorValue], direction: str | None) -> Developm
     return Development(move, None if wanted is None else move == wanted)
 
 
+def shown(value: IndicatorValue | None, part: str, decimals: int | None, number, month_short) -> str:
+    """A value as the reports show it: "5 787 (okt)", "14,1 (prel.)", "saknas" (``number``
+    and ``month_short`` write numbers and months, ``styrdok.render.Renderer``)."""
+    figure = None if value is None else getattr(value, part)
+    if figure is None:
+        return "saknas" if value is not None and value.status == "saknas" else ""
+    notes = [month_short(value.month)] if value.month else []
+    notes += ["prel."] if value.preliminary else []
+    return number(figure, decimals) + (f" ({', '.join(notes)})" if notes else "")
+
+
 def fit_width(cells, font_pt: float = 8.5, text_mm: float = 160) -> int:
     """A column's width in percent of the text width that holds its longest cell on one
     line ("5 787 (okt)"; a note after a comma may wrap: "(aug, / prel.)"): about 0.62 em

@@ -281,12 +281,7 @@ class Renderer:
     def indicator_value(self, value, indicator: Item, part: str = "total") -> str:
         """One value of an indicator as its tables show it: "5 787 (okt)", "14,1 (prel.)",
         "saknas"; with the indicator's decimals."""
-        number = None if value is None else getattr(value, part)
-        if number is None:
-            return "saknas" if value is not None and value.status == "saknas" else ""
-        notes = [self.month_short(value.month)] if value.month else []
-        notes += ["prel."] if value.preliminary else []
-        return self.number(number, indicator.decimals) + (f" ({', '.join(notes)})" if notes else "")
+        return indicators.shown(value, part, indicator.decimals, self.number, self.month_short)
 
     def indicator_change(self, indicator: Item, part: str = "total") -> str:
         """The change of a part since a year before: "+0,4", "−0,3 procentenheter" for a percentage."""
