@@ -23,7 +23,7 @@ import jinja2
 from babel.dates import get_month_names
 from babel.numbers import format_decimal
 
-from . import charts, indicators, markup
+from . import charts, images, indicators, markup
 from .model import Content, Item, Term
 from .project import Branding, Templates
 from .provenance import Provenance
@@ -56,20 +56,30 @@ class DocumentContext:
     counted: int = 0  # measures numbered 1…n so far (those without a fixed number)
     revisions: dict = field(default_factory=dict)  # "since" ref -> RevisionTable
     renderer: Renderer | None = None  # number and month formatting, for charts
-    charts: list[charts.Chart] = field(default_factory=list)
+    charts: list = field(default_factory=list)  # charts.Chart and images.StagedImage the Markdown shows
 
     def chart(self, indicator: Item, kind: str = "line") -> str:
         """Markdown for the next chart of an indicator (a kind in ``styrdok.charts.KINDS``) and
         its caption "Diagram N."; the chart itself is drawn at export."""
         if kind not in charts.KINDS:
             raise ValueError(f"okänt slags diagram: {kind} (kan vara {', '.join(charts.KINDS)})")
-        chart = charts.of_indicator(indicator, kind, f"diagram-{self.document.id}/{len(self.charts) + 1}",
+        number = sum(isinstance(c, charts.Chart) for c in self.charts) + 1
+        chart = charts.of_indicator(indicator, kind, f"diagram-{self.document.id}/{number}",
                                     collapse(indicator.name), self.renderer)
         if chart is None:
             return "Det finns för få värden för att visa ett diagram."
         self.charts.append(chart)
         caption = markup.inline(indicator.name) + charts.KINDS[kind]
-        return f"{chart.image('pdf')}\n\n*Diagram {len(self.charts)}. {caption}.*"
+        return f"{chart.image('pdf')}\n\n*Diagram {number}. {caption}.*"
+
+    def image(self, path: str, alt: str, width: str = "") -> str:
+        """Markdown for a committed image at ``path``, relative to the content directory
+        (``styrdok.images``); copied into the build for the export."""
+        if self.renderer is None or self.renderer.content_dir is None:
+            raise images.ImageError("bilder kan bara visas när dokumentet byggs ur en innehållskatalog")
+        image = images.declare(self.renderer.content_dir, path, alt, width)
+        self.charts.append(image)
+        return image.image("pdf")
 
     def caption(self, text: str) -> str:
         """The next table's caption: "Tabell N. text"."""
@@ -213,8 +223,10 @@ class Renderer:
     """
 
     def __init__(self, content: Content, templates: Path | Templates, locale: str = "sv_SE",
-                 provenance: Provenance | None = None, branding: Branding | None = None):
+                 provenance: Provenance | None = None, branding: Branding | None = None,
+                 content_dir: Path | None = None):
         self.content = content
+        self.content_dir = content_dir  # where committed images (``doc.image``) are read from
         self.locale = locale
         self.templates = templates if isinstance(templates, Templates) else Templates((Path(templates),))
         self.env = jinja2.Environment(
