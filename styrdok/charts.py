@@ -100,10 +100,10 @@ def of_indicator(indicator, kind: str, path: str, name: str, format) -> Chart | 
 
 def _monthly(indicator, path: str, name: str, unit: str, number: Callable, format) -> Chart | None:
     """A line per year for the last two years with monthly values, January to December."""
+    if not indicator.monthly:
+        return None
     months = [v for v in indicator.series if v.month is not None and v.total is not None]
     years = sorted({v.year for v in months})[-2:]
-    if not years:
-        return None
     series, told = [], []
     for style, year in enumerate(years):
         values = {v.month: v.total for v in months if v.year == year}

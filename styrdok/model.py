@@ -198,6 +198,12 @@ class Indicator(Item):
         return latest_within(self.series, year)
 
     @cached_property
+    def monthly(self) -> bool:
+        """Whether some year has values for at least two months: a line across the months."""
+        months = [v.year for v in self.series if v.month is not None and v.total is not None]
+        return any(months.count(year) > 1 for year in set(months))
+
+    @cached_property
     def desired(self) -> str | None:
         """The direction id the target wants: its own, or towards a target value from the latest value."""
         if self.direction:

@@ -46,7 +46,8 @@ def expected_alts() -> list[tuple[str, list[str]]]:
         kinds = ["line"]
         if indicator.get("gender_split") and any("women" in v and "men" in v for v in values):
             kinds.append("gender")
-        if len([v for v in values if len(v["period"]) == 7]) > 1:
+        months = [v["period"][:4] for v in values if len(v["period"]) == 7]
+        if any(months.count(year) > 1 for year in months):
             kinds.append("monthly")
         found += [(indicator["name"], first_and_last(indicator, kind)) for kind in kinds]
     return found
