@@ -136,8 +136,8 @@ def line_chart(path: str, name: str, periods: list[str], spoken: list[str], valu
         if not known:
             continue
         period, value = known[-1]
-        told = f"Målet är {{}} {period}." if label == "Mål" else f"{label} hade {{}} {period}."
-        alt.append(told.format(with_unit(number(value), unit)))
+        shown = with_unit(number(value), unit)
+        alt.append(f"Målet är {shown} {period}." if label == "Mål" else f"{label} hade {shown} {period}.")
         lines.append(Series(label, tuple(series), min(len(lines), len(MARKERS) - 1)))
     return Chart(path, "line", tuple(periods), tuple(lines), unit, " ".join(alt),
                  target=target, target_label=f"Mål: {direction.lower()}" if direction else "")

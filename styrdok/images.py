@@ -38,17 +38,15 @@ class StagedImage:
     source: Path
     path: str  # relative to the build directory
     alt: str
-    width: str = ""
 
     def file(self, fmt: str) -> str:
         return self.path
 
     def image(self, fmt: str) -> str:
-        size = f"{{width={self.width}}}" if self.width else ""
-        return f"![{escape(self.alt)}]({self.path}){size}"
+        return f"![{escape(self.alt)}]({self.path})"
 
 
-def declare(content_dir: Path, written: str, alt: str, width: str = "") -> StagedImage:
+def declare(content_dir: Path, written: str, alt: str) -> StagedImage:
     """The image at ``written`` (relative to the content directory), checked; or ImageError."""
     relative = PurePosixPath(str(written).replace("\\", "/"))
     if not str(written).strip() or relative.is_absolute() or ".." in relative.parts or ":" in str(written):
@@ -70,7 +68,7 @@ def declare(content_dir: Path, written: str, alt: str, width: str = "") -> Stage
     if not data.startswith(TYPES[suffix]):
         raise ImageError(f'filen "{written}" är inte en {suffix[1:].upper()}-bild', written)
     digest = hashlib.sha256(data).hexdigest()[:16]
-    return StagedImage(source, f"{DIRECTORY}/{digest}{suffix}", " ".join(str(alt).split()), width)
+    return StagedImage(source, f"{DIRECTORY}/{digest}{suffix}", " ".join(str(alt).split()))
 
 
 def stage(images: list[StagedImage], directory: Path) -> list[Path]:

@@ -72,12 +72,12 @@ class DocumentContext:
         caption = markup.inline(indicator.name) + charts.KINDS[kind]
         return f"{chart.image('pdf')}\n\n*Diagram {number}. {caption}.*"
 
-    def image(self, path: str, alt: str, width: str = "") -> str:
+    def image(self, path: str, alt: str) -> str:
         """Markdown for a committed image at ``path``, relative to the content directory
         (``styrdok.images``); copied into the build for the export."""
         if self.renderer is None or self.renderer.content_dir is None:
             raise images.ImageError("bilder kan bara visas när dokumentet byggs ur en innehållskatalog")
-        image = images.declare(self.renderer.content_dir, path, alt, width)
+        image = images.declare(self.renderer.content_dir, path, alt)
         self.charts.append(image)
         return image.image("pdf")
 
