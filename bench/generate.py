@@ -670,8 +670,9 @@ class Corpus:
             else:
                 text += f"target: {{value: {self.number(unit, low, high)}}}\n"
             if r.random() < 0.4:
-                text += (f"comparison: {{value: {self.number(unit, low, high)}, "
-                         f"label: {r.choice(['Riket', 'Liknande kommuner', 'Länet'])} {r.randint(2022, 2024)}}}\n")
+                value = self.number(unit, low, high)
+                text += (f"comparisons:\n  - {{label: {r.choice(['Riket', 'Liknande kommuner', 'Länet'])}, source: Kolada, "
+                         f"values: [{{period: \"{r.randint(2022, 2024)}\", total: {value}}}]}}\n")
             goal, council = r.choice(goals)
             parents = [goal, council] if r.random() < 0.15 else [goal]
             text += f"parents: {flow(parents)}\n"

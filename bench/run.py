@@ -19,7 +19,7 @@ Adding a target: write ``def bench_NAME(ctx: Context) -> Outcome`` and decorate 
 with ``@target("NAME", "one-line description")``. Use ``ctx.content`` (the corpus),
 ``ctx.race({...})`` to time candidates (it returns every run's seconds; a
 target judges the best of them) and ``Outcome``/``Ratio`` to report them.
-Targets: ``validate``, ``diff``, ``build``, ``warm`` and ``noop``.
+Targets: ``validate``, ``diff``, ``build``, ``warm``, ``noop`` and ``charts``.
 
 Exit status: 0 when every target selected passes, 1 when one fails, 2 when a target
 could not run (styrdok fails to import, the corpus does not validate, ...).
@@ -53,7 +53,7 @@ import yaml  # noqa: E402
 from bench.generate import generate  # noqa: E402
 
 CACHE = REPO / ".bench"
-EXAMPLE_ONLY = {"build", "warm", "noop"}  # targets that measure the example, not the generated corpus
+EXAMPLE_ONLY = {"build", "warm", "noop", "charts"}  # targets that measure the example, not the generated corpus
 CONTENT_SUFFIXES = (".yaml", ".yml", ".md")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.S)
 
@@ -411,6 +411,114 @@ def bench_build(ctx: Context) -> Outcome:
         rounds,
         [f"{len(sources)} Markdown files from the example content, each to docx, html and PDF",
          "c includes start-up, loading, validation, rendering and the manifest; styrdok exports two documents at a time",
+         f"best of {ctx.repeats} after one warm-up, interleaved"],
+    )
+
+
+CHART_INDICATORS = 30  # each a line and bars for women and men: 60 charts
+CHART_YEARS = list(range(2018, 2026))
+
+# matplotlib alone: the same 60 figures (size, style, SVG with text as paths, PNG at print
+# resolution), drawn and saved in the file types a build needs, with nothing of styrdok around.
+MATPLOTLIB_ALONE = """
+import json, sys
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+matplotlib.rcParams.update({"svg.hashsalt": "bench", "svg.fonttype": "path", "font.family": "DejaVu Sans",
+                            "font.size": 9})
+figures, out = json.load(open(sys.argv[1])), sys.argv[2]
+for number, (kind, years, series) in enumerate(figures):
+    figure, axes = plt.subplots(figsize=(6.3, 3.0))
+    x = list(range(len(years)))
+    if kind == "line":
+        axes.plot(x, series[0], marker="o", linewidth=2, label="Utfall")
+    else:
+        axes.bar([i - 0.2 for i in x], series[0], 0.4, label="Kvinnor")
+        axes.bar([i + 0.2 for i in x], series[1], 0.4, hatch="///", label="Män")
+    axes.set_xticks(x, [str(y) for y in years])
+    axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=4, fontsize=8)
+    figure.tight_layout()
+    figure.savefig(f"{out}/{number}.svg", format="svg", metadata={"Date": None})
+    figure.savefig(f"{out}/{number}.png", format="png", dpi=300, metadata={"Software": None})
+    plt.close(figure)
+"""
+
+
+def chart_project(work: Path) -> tuple[Path, list]:
+    """The example content with 30 generated indicators and two documents showing them: one
+    with an appendix of their 60 charts, one without; and the same figures as plain data."""
+    content = work / "content"
+    shutil.copytree(REPO / "content", content)
+    generator, ids, figures = random.Random(60), [], []
+    for number in range(1, CHART_INDICATORS + 1):
+        women = [round(generator.uniform(40, 60), 1) for _ in CHART_YEARS]
+        men = [round(generator.uniform(40, 60), 1) for _ in CHART_YEARS]
+        totals = [round((w + m) / 2, 1) for w, m in zip(women, men)]
+        ids.append(f"ind-bench-{number}")
+        values = [{"period": str(y), "total": t, "women": w, "men": m} for y, t, w, m in zip(CHART_YEARS, totals, women, men)]
+        (content / "indikatorer" / f"{ids[-1]}.yaml").write_text(yaml.safe_dump({
+            "type": "indicator", "id": ids[-1], "name": f"Nyckeltal {number}, andel (%)", "unit": "procent",
+            "decimals": 1, "source": "Egen uppföljning", "gender_split": True, "target": {"direction": "oka"},
+            "parents": ["fokusmal-1-ekonomi"], "values": values}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        figures += [("line", CHART_YEARS, [totals]), ("gender", CHART_YEARS, [women, men])]
+    introduction = {"section": "vp-2025-inledning"}
+    for name, contents in (("med-diagram", [introduction, {"charts": {"title": "Nyckeltal", "indicators": ids}}]),
+                           ("utan-diagram", [introduction])):
+        (content / "dokument" / f"bench-{name}.yaml").write_text(yaml.safe_dump({
+            "type": "document", "id": f"bench-{name}", "kind": "verksamhetsplan", "title": "Nyckeltal",
+            "committee": "amn", "date": "2025-01-01", "diarienummer": "AMN-2025-00001", "contents": contents},
+            allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return content, figures
+
+
+@target("charts", "an indicator appendix of 60 charts: added build time vs matplotlib alone drawing the same figures")
+def bench_charts(ctx: Context) -> Outcome:
+    import json
+    import tempfile
+
+    try:
+        from styrdok.cache import DIRECTORY as CACHE_DIRECTORY
+    except ImportError:
+        CACHE_DIRECTORY = ".styrdok-cache"
+    with tempfile.TemporaryDirectory(prefix="styrdok-bench-charts-") as directory:
+        work = Path(directory)
+        content, figures = chart_project(work)
+        (work / "figures.json").write_text(json.dumps(figures), encoding="utf-8")
+        (work / "alone").mkdir()
+
+        def build(document: str) -> Callable[[], None]:
+            command = [sys.executable, str(ctx.root / "build.py"), "build", document, "--content", str(content),
+                       "--output", str(work / document)]
+
+            def run() -> None:
+                shutil.rmtree(work / CACHE_DIRECTORY, ignore_errors=True)
+                shutil.rmtree(work / document, ignore_errors=True)
+                done = subprocess.run(command, cwd=work, capture_output=True, text=True)
+                if done.returncode != 0:
+                    raise TargetError(f"the chart appendix does not build:\n{done.stderr[-2000:]}")
+            return run
+
+        def alone() -> None:
+            subprocess.run([sys.executable, "-c", MATPLOTLIB_ALONE, str(work / "figures.json"), str(work / "alone")],
+                           check=True, capture_output=True)
+
+        rounds = ctx.race({
+            "a build without the charts": build("bench-utan-diagram"),
+            "b build with 60 charts": build("bench-med-diagram"),
+            "c matplotlib alone, the same 60 figures (SVG and PNG)": alone,
+        })
+        drawn = len(list((work / "alone").glob("*.svg")))
+    names = list(rounds)
+    added = [with_ - without for with_, without in zip(rounds[names[1]], rounds[names[0]])]
+    rounds["d added by the charts (b − a, round by round)"] = added
+    times = {name: min(runs) for name, runs in rounds.items()}
+    return Outcome(
+        times,
+        [Ratio("ratio d/c", list(times)[3], names[2], 1.3)],
+        rounds,
+        [f"{drawn} figures; each build is cold (no export cache), every document in PDF, DOCX and HTML",
+         "d is the difference of each round's b and a; c includes starting Python and importing matplotlib",
          f"best of {ctx.repeats} after one warm-up, interleaved"],
     )
 

@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .diff import Change, ChangeSet
+from .indicators import IndicatorValue, shown
 from .gitsource import iso_utc
 from .oserror import reason
 from .pipeline import PACKAGE_ROOT, SetupError, load_schemas
@@ -131,11 +132,45 @@ def describe(change: Change, titles: Titles, changeset: ChangeSet) -> tuple[str,
         period = f" {change.period}" if changeset.mode == "refs" else ""
         return titles.field("follow_up", change.field) + period, _old_new(change.old_label, change.new_label)
     if kind == "value":
-        series = titles.field(change.item_type, f"values[1].{change.series}").split(" › ")[-1]
-        return f"{titles.field(change.item_type, 'values')} {change.period}, {series}", _old_new(change.old, change.new)
+        return indicator_value(change, titles, changeset)
     if kind == "renumbered" and change.document:
         return f"Nummer i {_document_title(changeset, change.document)}", _old_new(change.old, change.new)
     return titles.field(change.item_type, change.field), _old_new(change.old, change.new)
+
+
+def indicator_value(change: Change, titles: Titles, changeset: ChangeSet) -> tuple[str, list[Fragment]]:
+    """An indicator's changed value as the reports show it ("5 787 (okt)"), under its period
+    and series: "oktober 2024, Kvinnor"; comparing periods, each value's own period."""
+    fmt = _formatter(changeset)
+    indicator = changeset.content.items.get(change.item_id) if changeset.content else None
+    decimals = getattr(indicator, "decimals", None)
+    series = titles.field(change.item_type, f"values[1].{change.series}").split(" › ")[-1]
+
+    def when(period: str) -> str:
+        return period if len(period) == 4 else f"{fmt.month_name(int(period[5:7]))} {period[:4]}"
+
+    def value(period: str, number) -> str | None:
+        if number is None:
+            return None
+        return shown(IndicatorValue(period, **{change.series: number}), change.series, decimals, fmt.number, fmt.month_short)
+
+    old_period = change.old_period or change.period
+    where = when(change.period) if old_period == change.period else f"{when(old_period)} → {when(change.period)}"
+    old, new = value(old_period, change.old), value(change.period, change.new)
+    if old is None or new is None:
+        return f"{where}, {series}", _old_new(old, new)
+    return f"{where}, {series}", [Fragment("delete", old), Fragment("plain", " → "), Fragment("insert", new)]
+
+
+def _formatter(changeset: ChangeSet):
+    """Numbers and months written as the reports write them (the renderer's own methods)."""
+    from .render import Renderer
+
+    class Swedish:
+        locale = "sv_SE"
+        number, month_short, month_name = Renderer.number, Renderer.month_short, Renderer.month_name
+
+    return Swedish()
 
 
 def _old_new(old, new) -> list[Fragment]:
@@ -360,7 +395,7 @@ def _fragments_md(fragments: list[Fragment], tracked: bool, author: str, date: s
 
 def escape(text: str) -> str:
     """Literal text in Pandoc Markdown: punctuation that could be markup is backslash-escaped."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", unbreakable(re.sub(r"\s+", " ", str(text))))
+    return MARKDOWN_SPECIAL.sub(r"\\\1", unbreakable(re.sub(r"[^\S\u00a0]+", " ", str(text))))  # no-break spaces stay
 
 
 def unbreakable(text: str) -> str:

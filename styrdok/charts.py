@@ -48,8 +48,6 @@ class Chart:
     alt: str
     target: float | None = None
     target_label: str = ""  # a direction, written in the chart's corner
-    comparison: float | None = None
-    comparison_label: str = ""
 
     def file(self, fmt: str) -> str:
         """The file pandoc reads for an output format: PNG for DOCX, SVG otherwise."""
@@ -73,37 +71,46 @@ def of_indicator(indicator, kind: str, path: str, name: str, format) -> Chart | 
     """The chart of one kind for an indicator, or None when it has no values for it.
     ``format`` writes numbers and months (``styrdok.render.Renderer``)."""
     unit = indicator.unit or ""
+    number = functools.partial(format.number, decimals=indicator.decimals)
     if kind == "monthly":
-        return _monthly(indicator, path, name, unit, format)
-    yearly = [indicator.value_for(year) for year in sorted({v.year for v in indicator.series})]
+        return _monthly(indicator, path, name, unit, number, format)
+    years = sorted({v.year for v in indicator.series})
+    yearly = [indicator.value_for(year) for year in years]
     parts = ("total",) if kind == "line" else ("women", "men")
     if not yearly or not all(any(getattr(v, part) is not None for v in yearly) for part in parts):
         return None
+    if kind == "line" and sum(v.total is not None for v in yearly) < 2:
+        return None  # one point is no line
     periods = [str(v.year) if v.month is None else f"{format.month_short(v.month)} {v.year}" for v in yearly]
     spoken = [f"år {v.year}" if v.month is None else f"i {format.month_name(v.month)} {v.year}" for v in yearly]
     if kind == "gender":
         return gender_chart(path, name, periods, spoken, [v.women for v in yearly], [v.men for v in yearly],
-                            unit=unit, number=format.number)
-    comparison = indicator.comparison or {}
-    return line_chart(path, name, periods, spoken, [v.total for v in yearly], unit=unit, number=format.number,
+                            unit=unit, number=number)
+    comparisons = []
+    for comparison in indicator.comparison_series:
+        values = [getattr(comparison.value_for(year), "total", None) for year in years]
+        comparisons.append((comparison.label, values))
+    year_targets = [indicator.year_targets.get(year) for year in years]
+    if any(isinstance(t, (int, float)) for t in year_targets):
+        comparisons.insert(0, ("Mål", [t if isinstance(t, (int, float)) else None for t in year_targets]))
+    return line_chart(path, name, periods, spoken, [v.total for v in yearly], unit=unit, number=number,
                       direction=indicator.direction.label if indicator.direction else "",
-                      target=indicator.target_value, comparison=comparison.get("value"),
-                      comparison_label=comparison.get("label", ""))
+                      target=indicator.target_value, comparisons=comparisons)
 
 
-def _monthly(indicator, path: str, name: str, unit: str, format) -> Chart | None:
+def _monthly(indicator, path: str, name: str, unit: str, number: Callable, format) -> Chart | None:
     """A line per year for the last two years with monthly values, January to December."""
+    if not indicator.monthly:
+        return None
     months = [v for v in indicator.series if v.month is not None and v.total is not None]
     years = sorted({v.year for v in months})[-2:]
-    if not years:
-        return None
     series, told = [], []
     for style, year in enumerate(years):
         values = {v.month: v.total for v in months if v.year == year}
         series.append(Series(str(year), tuple(values.get(month) for month in range(1, 13)), style))
         first, last = min(values), max(values)
-        told.append(f"År {year} gick värdet från {with_unit(format.number(values[first]), unit)} i "
-                    f"{format.month_name(first)} till {with_unit(format.number(values[last]), unit)} i "
+        told.append(f"År {year} gick värdet från {with_unit(number(values[first]), unit)} i "
+                    f"{format.month_name(first)} till {with_unit(number(values[last]), unit)} i "
                     f"{format.month_name(last)}.")
     alt = f"{name}, per månad {' och '.join(map(str, years))}. {' '.join(told)}"
     return Chart(path, "line", tuple(format.month_short(m) for m in range(1, 13)), tuple(series), unit, alt)
@@ -111,9 +118,10 @@ def _monthly(indicator, path: str, name: str, unit: str, format) -> Chart | None
 
 def line_chart(path: str, name: str, periods: list[str], spoken: list[str], values: list[float | None], *, unit: str,
                number: Callable, direction: str = "", target: float | None = None,
-               comparison: float | None = None, comparison_label: str = "") -> Chart:
-    """A line of an indicator's totals, with its target and comparison value. ``periods``
-    label the axis ("okt 2024"), ``spoken`` the same periods in the text ("i oktober 2024")."""
+               comparisons: list[tuple[str, list[float | None]]] = ()) -> Chart:
+    """A line of an indicator's totals, with its target and a line per comparison series
+    (a label and a value per period; a target per year comes as the series "Mål").
+    ``periods`` label the axis ("okt 2024"), ``spoken`` the same periods in the text ("i oktober 2024")."""
     shown = [(p, v) for p, v in zip(spoken, values) if v is not None]
     (first_period, first), (last_period, last) = shown[0], shown[-1]
     alt = [f"{name}. Värdet {_change(first, last)} från {with_unit(number(first), unit)} {first_period} "
@@ -122,12 +130,17 @@ def line_chart(path: str, name: str, periods: list[str], spoken: list[str], valu
         alt.append(f"Målet är att värdet ska {direction.lower()}.")
     elif target is not None:
         alt.append(f"Målet är {with_unit(number(target), unit)}.")
-    if comparison is not None:
-        label = f" ({comparison_label})" if comparison_label else ""
-        alt.append(f"Jämförvärdet är {with_unit(number(comparison), unit)}{label}.")
-    return Chart(path, "line", tuple(periods), (Series("Utfall", tuple(values)),), unit, " ".join(alt),
-                 target=target, target_label=f"Mål: {direction.lower()}" if direction else "",
-                 comparison=comparison, comparison_label=comparison_label or "Jämförvärde")
+    lines = [Series("Utfall", tuple(values))]
+    for label, series in comparisons:
+        known = [(p, v) for p, v in zip(spoken, series) if v is not None]
+        if not known:
+            continue
+        period, value = known[-1]
+        shown = with_unit(number(value), unit)
+        alt.append(f"Målet är {shown} {period}." if label == "Mål" else f"{label} hade {shown} {period}.")
+        lines.append(Series(label, tuple(series), min(len(lines), len(MARKERS) - 1)))
+    return Chart(path, "line", tuple(periods), tuple(lines), unit, " ".join(alt),
+                 target=target, target_label=f"Mål: {direction.lower()}" if direction else "")
 
 
 def gender_chart(path: str, name: str, periods: list[str], spoken: list[str], women: list[float | None],
@@ -206,9 +219,6 @@ def _draw(chart: Chart, branding: Branding):
                       label=series.label)
         if chart.target is not None:
             axes.axhline(chart.target, color=colours[1], linestyle="--", linewidth=1.5, label="Mål")
-        if chart.comparison is not None:
-            axes.axhline(chart.comparison, color=colours[2], linestyle=":", linewidth=1.5,
-                         label=chart.comparison_label)
         if chart.target_label:
             axes.text(1, 1.02, chart.target_label, transform=axes.transAxes, ha="right", va="bottom")
     else:

@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Iterator
 from . import gitsource
 from .gitsource import Commit
 from .model import Content, Group, Indicator, Item, Level, Term, Unit, build_model, natural_key
+from .indicators import period_key
 from .pipeline import PACKAGE_ROOT, SetupError
 from .schema import SchemaSet, describe_path
 
@@ -106,6 +107,7 @@ class ValueChange(Change):
     kind: ClassVar[str] = "value"
     period: str = ""
     series: str = "total"
+    old_period: str = ""  # comparing periods: the period the old value is from (else ``period``)
 
     @property
     def detail(self) -> tuple:
@@ -191,7 +193,8 @@ def diff_periods(content: Content, old_period: str, new_period: str, *, schemas:
             raise SetupError(f"perioden {period} har inga uppföljningar (perioder med uppföljningar: {known})")
     old, new = content.follow_ups[old_period], content.follow_ups[new_period]
     pairs = [(old.get(i), new.get(i)) for i in sorted(old.keys() | new.keys())]
-    changes = sorted(_follow_up_changes(pairs), key=lambda c: c.key)
+    changes = sorted(_follow_up_changes(pairs) + indicator_period_changes(content, old_period, new_period),
+                     key=lambda c: c.key)
     return ChangeSet(old_period, new_period, changes, "periods", period_end(new_period), content=content,
                      schemas=schemas)
 
@@ -295,6 +298,26 @@ def _value_changes(a: Indicator, b: Indicator, base: dict) -> list[Change]:
             if not _same(x, y):
                 changes.append(ValueChange(**base, field="values", old=x, new=y, period=period, series=series))
     return changes
+
+
+def indicator_period_changes(content: Content, old_period: str, new_period: str) -> list[Change]:
+    """Each indicator's latest value as of the end of each period, where the two differ."""
+    changes = []
+    for item in sorted((i for i in content.items.values() if isinstance(i, Indicator)), key=lambda i: i.id):
+        base = {"item_type": item.type_name, "item_id": item.id, "label": label(item), "sources": (item.source_file,)}
+        for series in SERIES:
+            x, y = (_latest_by(item, series, period) for period in (old_period, new_period))
+            if x is not y and (x is None or y is None or not _same(getattr(x, series), getattr(y, series))):
+                changes.append(ValueChange(**base, field="values", old=getattr(x, series, None), new=getattr(y, series, None),
+                                           period=getattr(y, "period", new_period), series=series,
+                                           old_period=getattr(x, "period", old_period)))
+    return changes
+
+
+def _latest_by(indicator: Indicator, series: str, period: str):
+    """The indicator's latest value of a series from a period up to the end of ``period``."""
+    known = [v for v in indicator.series if getattr(v, series) is not None and period_key(v.period) <= period_key(period)]
+    return known[-1] if known else None
 
 
 def _config_changes(old: Content, new: Content) -> list[Change]:

@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 from . import charts as charting
+from . import images
 from . import htmlcheck, markup
 from .branding import BrandingError, Presentation
 from .docx_finish import finish_docx
@@ -75,7 +76,9 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
     drawn: list[Path] = []
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        drawn = charting.write(list(charts), resources, set(formats) - {"md"}, presentation.branding)
+        drawn = charting.write([c for c in charts if isinstance(c, charting.Chart)], resources,
+                               set(formats) - {"md"}, presentation.branding)
+        drawn += images.stage([c for c in charts if isinstance(c, images.StagedImage)], resources)
         # All pandoc runs start at once; typst's first, as typst waits for it.
         for fmt in ("pdf", "docx", "html"):
             if fmt in formats:

@@ -409,43 +409,67 @@ def write_all(files: dict[Path, bytes]) -> None:
 # Validation: a year a document shows, without a value
 
 def missing_years(sources: list[SourceFile]) -> list[Diagnostic]:
-    """Warnings for indicators fed from Kolada that lack a value for a year a document's indicator table shows.
+    """Warnings for indicators fed from Kolada that lack a value for a year a document shows.
 
-    A table lists the indicators under a goal the document names, and shows the
-    document's ``indicator_years``, or else every year any of them has a value for.
+    A document shows the indicators under every goal a ``goals`` block names, and under
+    their subgoals, and those a ``charts`` block lists; in the years of its
+    ``indicator_years``, or else every year any indicator of that table has a value for.
+    A period marked ``status: saknas`` is known to be missing and is not warned about.
     Only when the organisation names its Kolada municipality: without it nothing can be fetched.
+    The warning stands at the indicator's ``values`` (where the value goes), else at ``kolada``.
     """
     kinds = defaultdict(list)
     for source in sources:
         kinds[source.data["type"]].append(source)
     if not any("kolada_municipality" in s.data for s in kinds["organisation"]):
         return []
+    by_id = {s.data["id"]: s for s in kinds["indicator"]}
     tables = defaultdict(list)  # goal id -> its indicators
     for indicator in kinds["indicator"]:
         for goal in indicator.data["parents"]:
             tables[goal].append(indicator)
+    subgoals = defaultdict(list)
+    for goal in kinds["goal"]:
+        for parent in goal.data.get("parents") or []:
+            subgoals[parent].append(goal.data["id"])
     gaps: dict[str, tuple[SourceFile, dict[int, list[str]]]] = {}  # path -> (indicator, year -> document ids)
     for document in kinds["document"]:
-        for goal in (g for block in document.data["contents"] for g in block.get("goals", [])):
-            table = tables[goal]
+        shown = [tables[goal] for block in document.data["contents"] for goal in _with_subgoals(block.get("goals", []), subgoals)]
+        shown += [[by_id[i] for i in block["charts"]["indicators"] if i in by_id]
+                  for block in document.data["contents"] if isinstance(block.get("charts"), dict)]
+        for table in shown:
             years = document.data.get("indicator_years") or {y for s in table for y in _years_with_values(s)}
             for source in (s for s in table if "kolada" in s.data):
-                for year in set(years) - _years_with_values(source):
+                for year in set(years) - _years_with_values(source) - _years_known_missing(source):
                     gaps.setdefault(source.path, (source, defaultdict(list)))[1][year].append(document.data["id"])
     return [_gap_warning(source, years) for source, years in gaps.values()]
+
+
+def _with_subgoals(goals: list[str], subgoals: dict[str, list[str]]) -> list[str]:
+    found, queue = [], list(goals)
+    while queue:
+        goal = queue.pop(0)
+        if goal not in found:
+            found.append(goal)
+            queue += subgoals.get(goal, [])
+    return found
 
 
 def _years_with_values(source: SourceFile) -> set[int]:
     return {int(entry["period"][:4]) for entry in source.data.get("values", []) if "total" in entry}
 
 
+def _years_known_missing(source: SourceFile) -> set[int]:
+    return {int(entry["period"][:4]) for entry in source.data.get("values", []) if entry.get("status") == "saknas"}
+
+
 def _gap_warning(source: SourceFile, years: dict[int, list[str]]) -> Diagnostic:
     documents = sorted({d for ids in years.values() for d in ids})
     shown = f"dokumentet \"{documents[0]}\"" if len(documents) == 1 else "dokumenten " + _join([f"\"{d}\"" for d in documents])
     year_list = _join([str(y) for y in sorted(years)])
-    line, col = locate(source, ("kolada",), key=True)
+    line, col = locate(source, ("values",) if "values" in source.data else ("kolada",), key=True)
     message = (f"indikatorn får sina värden från Kolada ({source.data['kolada']['kpi']}) men saknar värde för {year_list}, "
-               f"som {shown} visar; hämta värdena med python build.py kolada hämta")
+               f"som {shown} visar; hämta värdena med python build.py kolada hämta, eller skriv status: saknas för året")
     return Diagnostic(source.path, line, col, message, "warning")
 
 

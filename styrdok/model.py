@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any, Callable
 
+from .indicators import Comparison, IndicatorValue, Development, compared, latest_within, period_key, development
 from .load import LoadedContent
 from .schema import type_schema_file
 
@@ -157,29 +158,19 @@ class Item:
         """Derive what a type's own behaviour needs once references are resolved."""
 
 
-@dataclass(frozen=True)
-class IndicatorValue:
-    period: str
-    total: float | None = None
-    women: float | None = None
-    men: float | None = None
-
-    @property
-    def year(self) -> int:
-        return int(self.period[:4])
-
-    @property
-    def month(self) -> int | None:
-        return int(self.period[5:7]) if len(self.period) > 4 else None
-
-
 class Indicator(Item):
-    """An indicator: its values as a series, and its target as a direction or a value."""
+    """An indicator: its values as a series, its target as a direction or a value (also per
+    year), its comparison series, unit and decimals (``styrdok.indicators``)."""
 
     direction: Term | None = None
 
     def resolve(self, model: GovernanceModel) -> None:
-        self.direction = model.vocabularies.get("target_directions", {}).get((self.target or {}).get("direction"))
+        for name, absent in (("decimals", None), ("comparisons", []), ("values", [])):
+            self.__dict__.setdefault(name, absent)  # content from before these fields (an earlier version)
+        directions = model.vocabularies.get("target_directions", {})
+        self.direction = directions.get((self.target or {}).get("direction"))
+        self.year_targets = {t["year"]: directions.get(t["direction"]) if "direction" in t else t["value"]
+                             for t in (self.target or {}).get("years", [])}
 
     @property
     def source_name(self) -> str:
@@ -189,14 +180,48 @@ class Indicator(Item):
     def target_value(self) -> float | None:
         return (self.target or {}).get("value")
 
+    def target_for(self, year: int) -> float | Term | None:
+        """The target for a year: a number or a direction, the year's own before the general one."""
+        if year in self.year_targets:
+            return self.year_targets[year]
+        return self.direction or self.target_value
+
     @cached_property
     def series(self) -> list[IndicatorValue]:
-        return [IndicatorValue(v["period"], v.get("total"), v.get("women"), v.get("men")) for v in self.values]
+        return sorted((IndicatorValue.of(v) for v in self.values), key=lambda v: period_key(v.period))
+
+    @cached_property
+    def comparison_series(self) -> list[Comparison]:
+        return [Comparison.of(entry) for entry in self.comparisons]
 
     def value_for(self, year: int) -> IndicatorValue | None:
         """The latest value within a year (a full year beats a partial period)."""
-        within = [v for v in self.series if v.year == year]
-        return max(within, key=lambda v: (v.month is None, v.month or 0)) if within else None
+        return latest_within(self.series, year)
+
+    @cached_property
+    def monthly(self) -> bool:
+        """Whether some year has values for at least two months: a line across the months."""
+        months = [v.year for v in self.series if v.month is not None and v.total is not None]
+        return any(months.count(year) > 1 for year in set(months))
+
+    @cached_property
+    def desired(self) -> str | None:
+        """The direction id the target wants: its own, or towards a target value from the latest value."""
+        if self.direction:
+            return self.direction.id
+        latest = next((v for v in reversed(self.series) if v.total is not None), None)
+        if self.target_value is None or latest is None:
+            return None
+        return "oka" if self.target_value > latest.total else "minska" if self.target_value < latest.total else "behall"
+
+    def compared(self, part: str = "total") -> tuple[IndicatorValue, IndicatorValue] | None:
+        """The latest value of a part and the value a year before it (``styrdok.indicators.compared``)."""
+        return compared(self.series, part)
+
+    @cached_property
+    def development(self) -> Development | None:
+        """The arrow (↗ → ↘) and its text ("ökar, i önskad riktning"), or None without two values."""
+        return development(self.series, self.desired)
 
 
 BEHAVIOUR: dict[str, type[Item]] = {"indicator": Indicator}

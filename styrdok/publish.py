@@ -67,7 +67,7 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     model = build_model(result.loaded, result.schemas)
     chosen = _choose(model.documents, documents)
     origin = provenance_of(result.loaded, [result.schemas.dir, *templates.search_path, *inputs])
-    renderer = Renderer(model, templates, provenance=origin, branding=branding)
+    renderer = Renderer(model, templates, provenance=origin, branding=branding, content_dir=content)
     timestamp = origin.timestamp
     jobs = [(doc, template, stem) for doc in chosen for template, stem in _outputs(doc, templates)]
     _check_names(jobs)

@@ -23,7 +23,7 @@ import jinja2
 from babel.dates import get_month_names
 from babel.numbers import format_decimal
 
-from . import charts, markup, phrases
+from . import charts, images, indicators, markup, phrases
 from .model import Content, Item, Term
 from .project import Branding, Templates
 from .provenance import Provenance
@@ -56,20 +56,30 @@ class DocumentContext:
     counted: int = 0  # measures numbered 1…n so far (those without a fixed number)
     revisions: dict = field(default_factory=dict)  # "since" ref -> RevisionTable
     renderer: Renderer | None = None  # number and month formatting, for charts
-    charts: list[charts.Chart] = field(default_factory=list)
+    charts: list = field(default_factory=list)  # charts.Chart and images.StagedImage the Markdown shows
 
     def chart(self, indicator: Item, kind: str = "line") -> str:
         """Markdown for the next chart of an indicator (a kind in ``styrdok.charts.KINDS``) and
         its caption "Diagram N."; the chart itself is drawn at export."""
         if kind not in charts.KINDS:
             raise ValueError(f"okänt slags diagram: {kind} (kan vara {', '.join(charts.KINDS)})")
-        chart = charts.of_indicator(indicator, kind, f"diagram-{self.document.id}/{len(self.charts) + 1}",
+        number = sum(isinstance(c, charts.Chart) for c in self.charts) + 1
+        chart = charts.of_indicator(indicator, kind, f"diagram-{self.document.id}/{number}",
                                     collapse(indicator.name), self.renderer)
         if chart is None:
-            return "Det finns inga värden att visa i ett diagram."
+            return "Det finns för få värden för att visa ett diagram."
         self.charts.append(chart)
         caption = markup.inline(indicator.name) + charts.KINDS[kind]
-        return f"{chart.image('pdf')}\n\n*Diagram {len(self.charts)}. {caption}.*"
+        return f"{chart.image('pdf')}\n\n*Diagram {number}. {caption}.*"
+
+    def image(self, path: str, alt: str) -> str:
+        """Markdown for a committed image at ``path``, relative to the content directory
+        (``styrdok.images``); copied into the build for the export."""
+        if self.renderer is None or self.renderer.content_dir is None:
+            raise images.ImageError("bilder kan bara visas när dokumentet byggs ur en innehållskatalog")
+        image = images.declare(self.renderer.content_dir, path, alt)
+        self.charts.append(image)
+        return image.image("pdf")
 
     def caption(self, text: str) -> str:
         """The next table's caption: "Tabell N. text"."""
@@ -249,8 +259,10 @@ class Renderer:
     """
 
     def __init__(self, content: Content, templates: Path | Templates, locale: str = "sv_SE",
-                 provenance: Provenance | None = None, branding: Branding | None = None):
+                 provenance: Provenance | None = None, branding: Branding | None = None,
+                 content_dir: Path | None = None):
         self.content = content
+        self.content_dir = content_dir  # where committed images (``doc.image``) are read from
         self.locale = locale
         self.templates = templates if isinstance(templates, Templates) else Templates((Path(templates),))
         self.env = jinja2.Environment(
@@ -269,6 +281,8 @@ class Renderer:
             month_short=self.month_short, month_name=self.month_name,
             number_words=lambda n, gender="common": phrases.number_words(n, gender, self.number),
             status_list=lambda counts, gender="common": phrases.status_list(counts, gender, self.number),
+            indicator_value=self.indicator_value, fit_width=indicators.fit_width,
+            indicator_change=self.indicator_change, period_short=self.period_short,
         )
         self.env.globals.update(organisation=content.organisation, model=content.model, content=content,
                                 provenance=provenance,
@@ -314,6 +328,25 @@ class Renderer:
         if value is not None and round(value, decimals) == 0:
             value = 0
         return self.number(value, decimals)
+
+    def indicator_value(self, value, indicator: Item, part: str = "total") -> str:
+        """One value of an indicator as its tables show it: "5 787 (okt)", "14,1 (prel.)",
+        "saknas"; with the indicator's decimals."""
+        return indicators.shown(value, part, indicator.decimals, self.number, self.month_short)
+
+    def indicator_change(self, indicator: Item, part: str = "total") -> str:
+        """The change of a part since a year before: "+0,4", "−0,3 procentenheter" for a percentage."""
+        pair = indicator.compared(part)
+        if pair is None:
+            return ""
+        decimals = indicator.decimals or 0
+        change = round(getattr(pair[1], part) - getattr(pair[0], part), decimals)
+        sign = "+" if change > 0 else ""
+        return sign + self.number(change or 0, decimals) + (" procentenheter" if indicator.unit == "procent" else "")
+
+    def period_short(self, value) -> str:
+        """A value's period as a column header: "2024" or "aug 2024"."""
+        return str(value.year) if value.month is None else f"{self.month_short(value.month)} {value.year}"
 
     def month_short(self, month: int) -> str:
         return get_month_names("abbreviated", locale=self.locale)[month].rstrip(".")

@@ -8,6 +8,7 @@ and the innermost of those is where the template failed.
 
 from __future__ import annotations
 
+import linecache
 import os
 import re
 import traceback
@@ -72,7 +73,14 @@ def _where(error: BaseException, template: str) -> str:
         return f"mallen {_display(template)}"
     frame = frames[-1]
     filename = template if frame.filename.startswith("<") else frame.filename
-    return f"{_display(filename)}:{frame.lineno}"
+    return f"{_display(filename)}:{frame.lineno}{_column(error, frame)}"
+
+
+def _column(error: BaseException, frame) -> str:
+    """":column" of the value an error names (``error.written``, e.g. an image's path) on its line."""
+    written = getattr(error, "written", None)
+    at = linecache.getline(frame.filename, frame.lineno).find(str(written)) if written else -1
+    return f":{at + 1}" if at >= 0 else ""
 
 
 def _message(error: BaseException) -> str:

@@ -13,8 +13,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 import yaml
-from babel.numbers import format_decimal
 
+from browser import axe_violations, chromium, needs_chromium
+from figures import check_pdf_figures, figure_alts, first_and_last, indicators, names, swedish
 from styrdok import charts
 from styrdok.cli import main
 from styrdok.load import load_content
@@ -25,10 +26,8 @@ from styrdok.render import Renderer
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 PLAN = "verksamhetsplan-2025"
-
-
-def swedish(value: float) -> str:
-    return format_decimal(value, locale="sv_SE").replace("-", "\u2212")
+DOCUMENTS_WITH_INDICATORS = ["verksamhetsplan-2025", "delarsrapport-2025-08", "plan-1000-fler",
+                             "information-plan-1000-fler-2025"]
 
 
 def charted() -> list[dict]:
@@ -40,37 +39,18 @@ def charted() -> list[dict]:
 
 def expected_alts() -> list[tuple[str, list[str]]]:
     """Per chart, in order: the indicator's name, and the first and last values its text must
-    name. A year shows its full-year value, else its latest month; the monthly chart shows the
-    last two years with months."""
+    name: a line, bars for women and men when split, a line per year for monthly values."""
     found = []
     for indicator in charted():
         values = indicator["values"]
-        by_year: dict[str, dict] = {}
-        for value in values:  # a full year beats a month, a later month an earlier
-            year = value["period"][:4]
-            if year not in by_year or len(by_year[year]["period"]) > 4 and (
-                    len(value["period"]) == 4 or value["period"] > by_year[year]["period"]):
-                by_year[year] = value
-        yearly = [by_year[year] for year in sorted(by_year)]
-        found.append((indicator["name"], [swedish(yearly[0]["total"]), swedish(yearly[-1]["total"])]))
-        split = [v for v in yearly if "women" in v and "men" in v]
-        if indicator.get("gender_split") and split:
-            found.append((indicator["name"], [swedish(split[0][p]) for p in ("women", "men")]
-                          + [swedish(split[-1][p]) for p in ("women", "men")]))
-        months = [v for v in values if len(v["period"]) == 7]
-        if len(months) > 1:
-            years = sorted({v["period"][:4] for v in months})[-2:]
-            ends = []
-            for year in years:
-                within = sorted((v for v in months if v["period"][:4] == year), key=lambda v: v["period"])
-                ends += [swedish(within[0]["total"]), swedish(within[-1]["total"])]
-            found.append((indicator["name"], ends))
+        kinds = ["line"]
+        if indicator.get("gender_split") and any("women" in v and "men" in v for v in values):
+            kinds.append("gender")
+        months = [v["period"][:4] for v in values if len(v["period"]) == 7]
+        if any(months.count(year) > 1 for year in months):
+            kinds.append("monthly")
+        found += [(indicator["name"], first_and_last(indicator, kind)) for kind in kinds]
     return found
-
-
-def names(text: str, value: str) -> bool:
-    """The text names this number as a whole ("1,3" is not found in "1,36")."""
-    return re.search(rf"(?<![\d,]){re.escape(value)}(?![\d,])", text) is not None
 
 
 def build(out: Path) -> Path:
@@ -81,20 +61,6 @@ def build(out: Path) -> Path:
 @pytest.fixture(scope="module")
 def output(tmp_path_factory) -> Path:
     return build(tmp_path_factory.mktemp("first"))
-
-
-def figure_alts(pdf: pikepdf.Pdf) -> list[str]:
-    alts, stack = [], [pdf.Root.StructTreeRoot]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, pikepdf.Array):
-            stack.extend(reversed(list(node)))
-        elif isinstance(node, pikepdf.Dictionary):
-            if node.get("/S") == "/Figure":
-                alts.append(str(node.get("/Alt", "")))
-            if "/K" in node:
-                stack.append(node.K)
-    return alts
 
 
 def test_the_plan_has_at_least_three_charts_of_each_kind_it_uses():
@@ -165,7 +131,7 @@ def test_two_builds_give_the_same_bytes(output, tmp_path):
 
 def test_drawn_files_are_reproducible_and_carry_no_date(tmp_path):
     chart = charts.line_chart("a/1", "Andel", ["2022", "2023"], ["år 2022", "år 2023"], [12.3, 14.1],
-                              unit="procent", number=swedish, direction="Öka", comparison=13.0)
+                              unit="procent", number=swedish, direction="Öka", comparisons=[("Riket", [12.0, 13.0])])
     first = charts.write([chart], tmp_path / "one", {"pdf", "docx"}, default_branding())
     second = charts.write([chart], tmp_path / "two", {"pdf", "docx"}, default_branding())
     assert [p.suffix for p in first] == [".png", ".svg"]
@@ -181,10 +147,11 @@ def test_drawn_files_are_reproducible_and_carry_no_date(tmp_path):
 
 def test_alt_text_tells_the_change_target_and_comparison():
     chart = charts.line_chart("x", "Andelen", ["2022", "2024"], ["år 2022", "år 2024"], [12.3, 14.1],
-                              unit="procent", number=swedish, direction="Öka", comparison=13.0,
-                              comparison_label="Riket 2023")
+                              unit="procent", number=swedish, direction="Öka",
+                              comparisons=[("Riket", [13.0, None]), ("Målet", [None, None])])
     assert chart.alt == ("Andelen. Värdet ökade från 12,3 procent år 2022 till 14,1 procent år 2024. "
-                         "Målet är att värdet ska öka. Jämförvärdet är 13 procent (Riket 2023).")
+                         "Målet är att värdet ska öka. Riket hade 13 procent år 2022.")
+    assert [s.label for s in chart.series] == ["Utfall", "Riket"]
     negative = charts.line_chart("x", "Resultat", ["2023", "2024"], ["år 2023", "år 2024"], [-7605.5, 1200],
                                  unit="tkr", number=swedish, target=0)
     assert "från \u22127\u00a0605,5 tkr år 2023 till 1\u00a0200 tkr år 2024" in negative.alt
@@ -219,3 +186,22 @@ def test_matplotlib_loads_only_when_a_document_has_charts():
             "charts.write([], None, {'pdf'}, None); print('matplotlib' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_every_figure_in_every_example_pdf_names_its_series_first_and_last_value(example_output):
+    known = indicators(CONTENT)
+    for document in DOCUMENTS_WITH_INDICATORS:
+        assert check_pdf_figures(example_output / f"{document}.pdf", known) >= 3, document
+    for pdf in example_output.glob("*.pdf"):
+        check_pdf_figures(pdf, known)
+
+
+@needs_chromium
+def test_html_pages_with_charts_have_no_axe_violations(example_output):
+    with chromium() as browser:
+        page = browser.new_page()
+        for document in DOCUMENTS_WITH_INDICATORS:
+            page.goto((example_output / f"{document}.html").as_uri())
+            assert page.locator("img[src^='data:image/svg+xml']").count() >= 3, document
+            violations = axe_violations(page)
+            assert not violations, (document, [(v["id"], len(v["nodes"])) for v in violations])

@@ -176,6 +176,16 @@ def test_indicator_value_change_per_period_and_series(scenario):
     assert [(v.period, v.series, v.old, v.new) for v in values] == [("2022", "total", 5337, 5400)]
 
 
+def test_indicator_values_are_shown_as_the_report_shows_them(scenario):
+    changeset = scenario["changes"]
+    [value] = find(changeset, "value", "ind-besok-ekonomiskt-bistand")
+    field, fragments = changes.describe(value, changes.Titles(changeset.schemas), changeset)
+    assert field == "2022, Totalt"
+    assert [(f.style, f.text) for f in fragments] == [("delete", "5\u00a0337"), ("plain", " → "), ("insert", "5\u00a0400")]
+    assert value.label.startswith("Antal besök")
+    assert "5\u00a0337" in changes.markdown(changeset)
+
+
 def test_moves_between_parents(scenario):
     [moved] = find(scenario["changes"], "moved", "ind-besok-ekonomiskt-bistand")
     assert (moved.old, moved.new) == (("fokusmal-1-ekonomi",), ("fokusmal-2-jobb",))
@@ -243,6 +253,19 @@ def test_periods_report_delays_stops_and_assessments():
         diff_periods(build_model(result.loaded), "2025-04", "2031-01")
 
 
+def test_periods_compare_indicator_values_as_of_each_period():
+    result = check(ROOT / "content")
+    changeset = diff_periods(build_model(result.loaded), "2025-04", "2025-08")
+    values = {(c.item_id, c.series): c for c in changeset.of_kind("value")}
+    sick = values[("ind-sjukfranvaro-medarbetare", "women")]
+    assert (sick.old_period, sick.period, sick.old, sick.new) == ("2024", "2025-08", 8.6, 7.7)
+    field, fragments = changes.describe(sick, changes.Titles(changeset.schemas), changeset)
+    assert field == "2024 → augusti 2025, Kvinnor"
+    assert [f.text for f in fragments] == ["8,6", " → ", "7,7 (aug)"]
+    assert ("ind-langvarigt-ekonomiskt-bistand", "total") not in values  # no value within the periods
+    assert changes.sections(changeset)[0][0] != "value" or not changeset.of_kind("status")
+
+
 def test_periods_on_the_command_line(capsys):
     assert main(["diff", "--periods", "2025-04", "2025-08", "--content", str(ROOT / "content")]) == 0
     out = capsys.readouterr().out
@@ -269,7 +292,7 @@ def test_markdown_report_is_swedish_and_readable(scenario):
         assert f"\n{heading}\n" in text
     assert "- *Rubrik:* Ekbacka ska ha ett ~~starkt~~ **livskraftigt** näringsliv och fler jobb" in text
     assert "- *Status 2025‑08:* ~~Påbörjad~~ → **Färdig**" in text  # no-break hyphens in dates
-    assert "- *Värden 2022, Totalt:* ~~5337~~ → **5400**" in text
+    assert "- *2022, Totalt:* ~~5\u00a0337~~ → **5\u00a0400**" in text
     assert "- *Nummer i Verksamhetsplan och budget 2025 (verksamhetsplan-2025):* ~~14~~ → **12**" in text
     assert f"{scenario['commits']['bertil'][:7]} 2025‑03‑02 Bertil Berg: Ny rubrik, status och värde" in text
     assert text == changes.markdown(scenario["changes"])

@@ -13,6 +13,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from figures import check_pdf_figures, indicators
 from styrdok.cli import main
 from styrdok.project import BUILTIN_TEMPLATES, load_project
 
@@ -198,3 +199,22 @@ def test_the_examples_share_no_template_except_the_builtins():
             assert path.read_bytes() not in builtin.values(), f"{name} is a copy of a built-in template"
     for kind in ("processplan", "uppfoljningsrapport"):
         assert second.templates.find(second.templates.kind(kind).template).parent == own
+
+
+def test_every_pdf_figure_names_its_series_first_and_last_value(built):
+    known = indicators(EXAMPLE / "innehall")
+    for document in ("processplan-2026", "uppfoljning-2026-08"):
+        assert check_pdf_figures(built / f"{document}.pdf", known) >= 3, document
+
+
+def test_a_committed_map_is_placed_in_every_format(built):
+    import base64
+
+    png = (EXAMPLE / "innehall" / "bilder" / "omsorgsomraden.png").read_bytes()
+    with zipfile.ZipFile(built / "processplan-2026.docx") as docx:
+        assert png in [docx.read(n) for n in docx.namelist() if n.startswith("word/media/")]
+    assert base64.b64encode(png).decode() in (built / "processplan-2026.html").read_text(encoding="utf-8")
+    sizes = [(image.image.width, image.image.height) for page in PdfReader(built / "processplan-2026.pdf").pages
+             for image in page.images]
+    assert (800, 480) in sizes
+    assert not [p for p in built.rglob("*.png")]  # the staged copy is gone

@@ -402,8 +402,9 @@ def test_validate_warns_when_a_shown_year_has_no_value(content):
     document.write_text(document.read_text(encoding="utf-8") + "indicator_years: [2021, 2022, 2023, 2024, 2025]\n", encoding="utf-8")
     warnings = [d for d in check(content).diagnostics if d.severity == "warning"]
     assert [d.text() for d in warnings] == [
-        'content/indikatorer/ind-1.yaml:9:1: varning: indikatorn får sina värden från Kolada (N99001) men saknar värde '
-        'för 2021 och 2025, som dokumentet "plan" visar; hämta värdena med python build.py kolada hämta']
+        'content/indikatorer/ind-1.yaml:11:1: varning: indikatorn får sina värden från Kolada (N99001) men saknar värde '
+        'för 2021 och 2025, som dokumentet "plan" visar; hämta värdena med python build.py kolada hämta, '
+        'eller skriv status: saknas för året']
     organisation = content / "config" / "organisation.yaml"
     organisation.write_text(organisation.read_text(encoding="utf-8").replace('kolada_municipality: "9999"\n', ""), encoding="utf-8")
     assert not [d for d in check(content).diagnostics if d.severity == "warning"]
@@ -414,7 +415,22 @@ def test_without_indicator_years_a_table_shows_the_years_its_indicators_have(con
         INDICATOR.replace("ind-1", "ind-2").replace("kolada: {kpi: N99001}\n", "").replace('"2022"', '"2020"'), encoding="utf-8")
     warnings = [d.message for d in check(content).diagnostics if d.severity == "warning"]
     assert warnings == ['indikatorn får sina värden från Kolada (N99001) men saknar värde för 2020, som dokumentet "plan" '
-                        'visar; hämta värdena med python build.py kolada hämta']
+                        'visar; hämta värdena med python build.py kolada hämta, eller skriv status: saknas för året']
+
+
+def test_a_year_marked_missing_is_not_warned_about_and_charts_count_as_shown(content):
+    document = content / "dokument" / "plan.yaml"
+    text = document.read_text(encoding="utf-8")
+    document.write_text(text + "indicator_years: [2021, 2022]\n", encoding="utf-8")
+    indicator = content / "indikatorer" / "ind-1.yaml"
+    indicator.write_text(indicator.read_text(encoding="utf-8").replace(
+        "values:\n", 'values:\n  - {period: "2021", status: saknas}\n'), encoding="utf-8")
+    assert not [d for d in check(content).diagnostics if d.severity == "warning"]
+    assert "  - goals: [fokusmal-1]\n" in text
+    document.write_text(text.replace("  - goals: [fokusmal-1]\n", "  - charts: {indicators: [ind-1]}\n")
+                        + "indicator_years: [2020]\n", encoding="utf-8")
+    warnings = [d.message for d in check(content).diagnostics if d.severity == "warning"]
+    assert len(warnings) == 1 and "saknar värde för 2020" in warnings[0]
 
 
 def test_the_example_names_kolada_kpis_but_no_municipality():

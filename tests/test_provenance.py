@@ -60,6 +60,7 @@ def test_two_clean_repositories_build_byte_identical_outputs(built):
     first, second = (sorted((repo / "output").iterdir()) for repo in built)
     assert [p.name for p in first] == [p.name for p in second]
     assert len(first) == 9  # plan and memo in four formats, and the manifest
+    assert "*Diagram 3." in (first[0].parent / f"{PLAN}.md").read_text(encoding="utf-8")  # charts are covered
     for a, b in zip(first, second):
         assert a.read_bytes() == b.read_bytes(), a.name
 
