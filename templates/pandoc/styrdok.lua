@@ -166,6 +166,52 @@ local function div(element)
   return tbl
 end
 
+-- Page breaks (a pass of its own, after the styling pass, over every list of
+-- blocks). A short paragraph right after a heading ("Berörda: ...", "Status:
+-- ...") is a lead-in that, like the heading, stays with the block after it;
+-- an appendix (a first-level heading "Bilaga ...") starts a new page.
+local LEAD_IN_LENGTH = 120
+
+local function is_appendix(header)
+  return header.level == 1 and stringify(header):match('^Bilaga ') ~= nil
+end
+
+local APPENDIX_BREAK = {
+  typst = '#styrdok-appendix',
+  -- An empty paragraph of no height that starts the page.
+  openxml = '<w:p><w:pPr><w:pageBreakBefore/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr></w:p>',
+}
+
+local function page_breaks(blocks)
+  local out, after_heading = pandoc.Blocks({}), false
+  local raw_format = is_typst and 'typst' or (FORMAT == 'docx' and 'openxml') or nil
+  for _, block in ipairs(blocks) do
+    if block.t == 'Header' then
+      if is_appendix(block) then
+        if raw_format then
+          out:insert(pandoc.RawBlock(raw_format, APPENDIX_BREAK[raw_format]))
+        else
+          block.classes:insert('appendix')
+        end
+      end
+      out:insert(block)
+      after_heading = true
+    elseif after_heading and block.t == 'Para' and pandoc.text.len(stringify(block)) <= LEAD_IN_LENGTH then
+      if is_typst then
+        out:extend({ pandoc.RawBlock('typst', '#block(sticky: true)['), block, pandoc.RawBlock('typst', ']') })
+      elseif FORMAT == 'docx' then
+        out:insert(pandoc.Div({ block }, pandoc.Attr('', {}, { ['custom-style'] = 'Lead In' })))
+      else
+        out:insert(block)
+      end
+    else
+      out:insert(block)
+      after_heading = false
+    end
+  end
+  return out
+end
+
 -- After sanitizing, one top-down pass: elements are visited in document order
 -- (needed for the heading check), and a paragraph is seen before the image
 -- inside it.
@@ -182,4 +228,5 @@ return {
     Table = is_typst and style_head or nil,
     Image = inline_image,
   },
+  { Blocks = page_breaks },
 }
