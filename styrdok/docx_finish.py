@@ -107,7 +107,7 @@ def fit_table(table: etree._Element, look: TableLook, indents: dict[tuple[str, s
         return
     _compact_lists(table, indents)
     needed = _needed_widths(table, len(grid), look, indents)
-    widths = _distribute([look.width * r / sum(relative) for r in relative], needed, look.width)
+    widths = distribute([look.width * r / sum(relative) for r in relative], needed, look.width)
     for column, width in zip(grid, widths):
         column.set(f"{W}w", str(width))
     table_width.attrib.clear()
@@ -217,7 +217,7 @@ def _indent(paragraph: etree._Element, indents: dict[tuple[str, str], int]) -> i
     return indents.get(key, 0)
 
 
-def _distribute(widths: list[float], needed: list[int], total: int) -> list[int]:
+def distribute(widths: list[float], needed: list[int], total: int) -> list[int]:
     """Widths summing to total: at least what each column needs, taken from the columns
     with room to spare in proportion to that room. If the words cannot all fit, the
     columns get what they need scaled down to the total."""

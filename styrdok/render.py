@@ -23,7 +23,7 @@ import jinja2
 from babel.dates import get_month_names
 from babel.numbers import format_decimal
 
-from . import charts, markup
+from . import charts, markup, table_widths
 from .model import Content, Item, Term
 from .project import Branding, Templates
 from .provenance import Provenance
@@ -229,7 +229,7 @@ class Renderer:
             text=markup.plain, inline=markup.inline, markdown=markup.markdown, indent_block=markup.indent_block,
             number=self.number, amount=self.amount,
             join_list=join_list, bold=bold, yaml_string=lambda v: json.dumps(str(v), ensure_ascii=False),
-            month_short=self.month_short, month_name=self.month_name,
+            month_short=self.month_short, month_name=self.month_name, fit_widths=table_widths.fit_attribute,
         )
         self.env.globals.update(organisation=content.organisation, model=content.model, content=content,
                                 provenance=provenance,
@@ -271,7 +271,7 @@ class Renderer:
     def amount(self, value, decimals: int = 0) -> str:
         """A signed amount in a table's unit; a range as "−5 till 3"; never "−0"."""
         if isinstance(value, dict):
-            return f"{self.amount(value['low'], decimals)} till {self.amount(value['high'], decimals)}"
+            return f"{self.amount(value['low'], decimals)}\u00a0till\u00a0{self.amount(value['high'], decimals)}"
         if value is not None and round(value, decimals) == 0:
             value = 0
         return self.number(value, decimals)
