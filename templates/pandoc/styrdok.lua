@@ -166,8 +166,8 @@ local function div(element)
   return tbl
 end
 
--- Page breaks (a pass of its own, after the styling pass, over every list of
--- blocks). A short paragraph right after a heading ("Berörda: ...", "Status:
+-- Page breaks and, in HTML, scrolling tables (a pass of its own, after the
+-- styling pass, over every list of blocks). A short paragraph right after a heading ("Berörda: ...", "Status:
 -- ...") is a lead-in that, like the heading, stays with the block after it;
 -- an appendix (a first-level heading "Bilaga ...") starts a new page.
 local LEAD_IN_LENGTH = 120
@@ -181,6 +181,15 @@ local APPENDIX_BREAK = {
   -- An empty paragraph of no height that starts the page.
   openxml = '<w:p><w:pPr><w:pageBreakBefore/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr></w:p>',
 }
+
+-- HTML: a table scrolls sideways inside a region of its own, named by its
+-- caption, that the keyboard can reach; the page itself reflows to 320 px.
+local function scrolling(tbl)
+  local name = stringify(tbl.caption.long)
+  local attributes = { role = 'region', tabindex = '0' }
+  attributes['aria-label'] = name ~= '' and name or 'Tabell'
+  return pandoc.Div({ tbl }, pandoc.Attr('', { 'table-scroll' }, attributes))
+end
 
 local function page_breaks(blocks)
   local out, after_heading = pandoc.Blocks({}), false
@@ -204,6 +213,9 @@ local function page_breaks(blocks)
       else
         out:insert(block)
       end
+    elseif block.t == 'Table' and FORMAT:match('html') then
+      out:insert(scrolling(block))
+      after_heading = false
     else
       out:insert(block)
       after_heading = false
