@@ -186,8 +186,8 @@ local APPENDIX_BREAK = {
 -- caption, that the keyboard can reach; the page itself reflows to 320 px.
 local function scrolling(tbl)
   local name = stringify(tbl.caption.long)
-  local attributes = { role = 'region', tabindex = '0' }
-  attributes['aria-label'] = name ~= '' and name or 'Tabell'
+  -- A list of pairs, not a Lua table: the attributes keep their order from run to run.
+  local attributes = { { 'role', 'region' }, { 'tabindex', '0' }, { 'aria-label', name ~= '' and name or 'Tabell' } }
   return pandoc.Div({ tbl }, pandoc.Attr('', { 'table-scroll' }, attributes))
 end
 
