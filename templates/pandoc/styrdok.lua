@@ -19,7 +19,8 @@ typst only:
     writer drops it, which breaks PDF/UA); an image alone in a paragraph
     becomes a centred block.
   * a paragraph starting with "1." keeps its text (no typst list).
-  * table header rows are shaded (styrdok-head-fill in styrdok.typ) and bold.
+  * table header rows are shaded (styrdok-head-fill in styrdok.typ) and bold;
+    body rows that surely fit on a page never split.
   * metadata keywords are dropped (pandoc writes them unquoted).
 ]]
 
@@ -144,7 +145,27 @@ local function inline_image(image)
   end
 end
 
--- Shaded, bold header rows; the fill function lives in styrdok.typ.
+-- A row whose every cell holds at most this many characters fits on a page
+-- even in a narrow column, so it can be kept whole; a longer one may split
+-- (typst would otherwise cut off what does not fit).
+local UNBREAKABLE_CELL = 1000
+
+local function keep_short_rows(tbl)
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      local longest = 0
+      for _, cell in ipairs(row.cells) do
+        longest = math.max(longest, pandoc.text.len(stringify(cell.contents)))
+      end
+      if longest <= UNBREAKABLE_CELL then
+        for _, cell in ipairs(row.cells) do cell.attributes['typst:breakable'] = 'false' end
+      end
+    end
+  end
+end
+
+-- Shaded, bold header rows; the fill function lives in styrdok.typ. Short
+-- body rows never split across pages.
 local function style_head(tbl)
   tbl.attributes['typst:fill'] = 'styrdok-head-fill(' .. #tbl.head.rows .. ')'
   for _, row in ipairs(tbl.head.rows) do
@@ -153,6 +174,7 @@ local function style_head(tbl)
       cell.attributes['typst:text:hyphenate'] = 'false'
     end
   end
+  keep_short_rows(tbl)
   return tbl
 end
 
