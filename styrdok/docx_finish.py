@@ -6,7 +6,8 @@ Three changes to the package pandoc wrote, all decided from the package itself:
 - every table gets explicit column widths in twips that fill the text width, widened
   where a column is too narrow for its longest word or number, so that no word breaks
   inside ("Kommunbidr/ag", "351 08/4" in LibreOffice); lists in cells are indented
-  as little as in the PDF, and no row splits across pages;
+  as little as in the PDF, and no row splits across pages; rows joined by a cell
+  spanning them (a row group) keep together;
 - the running header's and footer's fields (title, diarienummer, version line) get
   their values as cached results, which is what viewers that do not compute fields show.
 
@@ -68,6 +69,7 @@ def finish_parts(parts: dict[str, bytes]) -> None:
     numbering = _list_indents(etree.fromstring(parts["word/numbering.xml"])) if "word/numbering.xml" in parts else {}
     for table in body.iterchildren(f"{W}tbl"):
         fit_table(table, styles.table_look(table, _text_width(body)), numbering)
+        keep_row_groups(table)
     parts[DOCUMENT] = _serialise(document)
     values = _properties(parts)
     for name in parts:
@@ -107,7 +109,7 @@ def fit_table(table: etree._Element, look: TableLook, indents: dict[tuple[str, s
         return
     _compact_lists(table, indents)
     needed = _needed_widths(table, len(grid), look, indents)
-    widths = _distribute([look.width * r / sum(relative) for r in relative], needed, look.width)
+    widths = distribute([look.width * r / sum(relative) for r in relative], needed, look.width)
     for column, width in zip(grid, widths):
         column.set(f"{W}w", str(width))
     table_width.attrib.clear()
@@ -126,6 +128,25 @@ def fit_table(table: etree._Element, look: TableLook, indents: dict[tuple[str, s
             width = etree.Element(f"{W}tcW", {f"{W}w": str(sum(widths[column:column + span])), f"{W}type": "dxa"})
             cell_properties.insert(1 if cell_properties.find(f"{W}cnfStyle") is not None else 0, width)
             column += span
+
+
+def keep_row_groups(table: etree._Element) -> None:
+    """Rows joined by a cell spanning them (a row group, list-table.lua) stay on one page:
+    each row whose next row continues the spanning cell keeps with it."""
+    rows = table.findall(f"{W}tr")
+    for row, following in zip(rows, rows[1:]):
+        if following.find(f"{W}tc/{W}tcPr/{W}vMerge") is None:
+            continue
+        if all(merge.get(f"{W}val") == "restart" for merge in following.iterfind(f"{W}tc/{W}tcPr/{W}vMerge")):
+            continue
+        for paragraph in row.iter(f"{W}p"):
+            properties = paragraph.find(f"{W}pPr")
+            if properties is None:
+                properties = etree.SubElement(paragraph, f"{W}pPr")
+                paragraph.insert(0, properties)
+            if properties.find(f"{W}keepNext") is None:
+                style = properties.find(f"{W}pStyle")
+                properties.insert(0 if style is None else 1, etree.Element(f"{W}keepNext"))
 
 
 def _compact_lists(table: etree._Element, indents: dict[tuple[str, str], int]) -> None:
@@ -217,7 +238,7 @@ def _indent(paragraph: etree._Element, indents: dict[tuple[str, str], int]) -> i
     return indents.get(key, 0)
 
 
-def _distribute(widths: list[float], needed: list[int], total: int) -> list[int]:
+def distribute(widths: list[float], needed: list[int], total: int) -> list[int]:
     """Widths summing to total: at least what each column needs, taken from the columns
     with room to spare in proportion to that room. If the words cannot all fit, the
     columns get what they need scaled down to the total."""

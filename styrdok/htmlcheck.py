@@ -21,7 +21,7 @@ ELEMENTS = frozenset({
 ATTRIBUTES = frozenset({
     "class", "id", "lang", "dir", "role", "aria-labelledby", "aria-label", "aria-hidden", "title",
     "href", "src", "alt", "width", "height", "style", "type", "start", "colspan", "rowspan",
-    "charset", "name", "content",
+    "charset", "name", "content", "tabindex",
 })
 LINK = re.compile(r"(?:#|https?://|mailto:)", re.I)
 IMAGE = re.compile(r"data:image/(?:png|jpeg|svg\+xml);base64,[A-Za-z0-9+/=\s]*\Z")
@@ -65,5 +65,7 @@ class _Checker(HTMLParser):
             self.problems.append(f'länken "{value[:60]}" är inte tillåten')
         elif name == "src" and not (tag == "img" and IMAGE.match(value)):
             self.problems.append(f'källan "{value[:60]}" på <{tag}> är inte tillåten')
+        elif name == "tabindex" and value != "0":  # in the reading order only, never first
+            self.problems.append(f'tabindex="{value[:10]}" på <{tag}> är inte tillåtet')
         elif name == "style" and not STYLE.match(value):
             self.problems.append(f'stilen "{value[:60]}" på <{tag}> är inte tillåten')

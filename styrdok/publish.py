@@ -71,7 +71,7 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     timestamp = origin.timestamp
     jobs = [(doc, template, stem) for doc in chosen for template, stem in _outputs(doc, templates)]
     _check_names(jobs)
-    looks = {doc.id: Presentation(templates, branding, templates.kind(doc.kind).contents_depth) for doc in chosen}
+    looks = {doc.id: Presentation(templates, branding, _contents_depth(doc, templates)) for doc in chosen}
     formats = formats or set(FORMATS)
     try:
         revisions, missing, renderers, built = {}, [], {}, []
@@ -171,6 +171,11 @@ def _kept(documents: list[Item], rebuilt: list[Item], formats: set[str]):
     exist, except the ones it makes anew (a rebuilt document in a chosen format)."""
     existing, remade = {doc.id for doc in documents}, {doc.id for doc in rebuilt}
     return lambda old: old.get("document") in existing and not (old.get("document") in remade and old.get("format") in formats)
+
+
+def _contents_depth(document: Item, templates: Templates) -> int:
+    """The document's own depth of contents, else its kind's."""
+    return getattr(document, "contents_depth", None) or templates.kind(document.kind).contents_depth
 
 
 def _outputs(document: Item, templates: Templates) -> list[tuple[str, str]]:

@@ -191,6 +191,8 @@ def style_document(doc: Document, font: str, accent: str, head_fill: str, justif
     para_props(style(doc, "Body Text"), before=0, after=6, line=1.15, jc="both" if justify else "left")
     para_props(style(doc, "Compact"), before=1, after=1, line=1.0, jc="left")
     para_props(style(doc, "Block Text"), before=3, after=9, jc="left")
+    lead_in = style(doc, "Lead In", based_on="BodyText")  # a short line after a heading (styrdok.lua)
+    para_props(lead_in, keep_next=True)
 
     run_props(style(doc, "Title"), size=26, bold=True, color=accent)
     para_props(style(doc, "Title"), before=0, after=6, line=1.0, jc="left", keep_next=True)

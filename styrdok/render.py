@@ -23,7 +23,7 @@ import jinja2
 from babel.dates import get_month_names
 from babel.numbers import format_decimal
 
-from . import charts, images, indicators, markup, phrases
+from . import charts, images, indicators, markup, phrases, table_widths
 from .model import Content, Item, Term
 from .project import Branding, Templates
 from .provenance import Provenance
@@ -283,6 +283,7 @@ class Renderer:
             status_list=lambda counts, gender="common": phrases.status_list(counts, gender, self.number),
             indicator_value=self.indicator_value, fit_width=indicators.fit_width,
             indicator_change=self.indicator_change, period_short=self.period_short,
+            fit_widths=table_widths.fit_attribute,
         )
         self.env.globals.update(organisation=content.organisation, model=content.model, content=content,
                                 provenance=provenance,
@@ -324,7 +325,7 @@ class Renderer:
     def amount(self, value, decimals: int = 0) -> str:
         """A signed amount in a table's unit; a range as "−5 till 3"; never "−0"."""
         if isinstance(value, dict):
-            return f"{self.amount(value['low'], decimals)} till {self.amount(value['high'], decimals)}"
+            return f"{self.amount(value['low'], decimals)}\u00a0till\u00a0{self.amount(value['high'], decimals)}"
         if value is not None and round(value, decimals) == 0:
             value = 0
         return self.number(value, decimals)

@@ -17,6 +17,12 @@ is an empty cell. Attributes:
   header-rows  number of leading rows that form the table head (default 1)
   widths       relative column widths in percent, comma separated
   aligns       column alignment per column: l, c or r
+  row-groups   body rows kept together on one page, as counts of consecutive
+               rows ("3,3,1": two groups of three, then one row). In a group
+               of several rows the last column that is empty in all but the
+               group's first row becomes one cell spanning the group, which
+               the PDF and Word keep on one page (a group without such a
+               column stays as rows, each kept whole)
 The div's identifier and other classes/attributes move to the table.
 ]]
 
@@ -79,6 +85,40 @@ local function make_row(cells, ncols)
   return pandoc.Row(out)
 end
 
+-- The last column whose cells are empty in rows first+1 .. last.
+local function spanning_column(body, first, last)
+  for c = #body[first].cells, 1, -1 do
+    local empty = true
+    for r = first + 1, last do
+      if #body[r].cells[c].contents > 0 then empty = false; break end
+    end
+    if empty then return c end
+  end
+end
+
+-- Join each group of rows by a cell spanning it (see row-groups above).
+local function group_rows(body, attribute)
+  local first = 1
+  for _, item in ipairs(split(attribute)) do
+    local size = math.tointeger(tonumber(item))
+    if not size or size < 1 or first + size - 1 > #body then
+      fail('ogiltigt row-groups "' .. attribute .. '"')
+    end
+    local last = first + size - 1
+    local column = size > 1 and spanning_column(body, first, last)
+    if column then
+      body[first].cells[column].row_span = size
+      for r = first + 1, last do
+        table.remove(body[r].cells, column)
+      end
+    end
+    first = last + 1
+  end
+  if attribute and first - 1 ~= #body then
+    fail('row-groups "' .. attribute .. '" räknar ' .. (first - 1) .. ' rader men tabellen har ' .. #body)
+  end
+end
+
 local function list_table(div)
   local blocks = div.content
   local caption = {}
@@ -106,10 +146,11 @@ local function list_table(div)
   for i, cells in ipairs(rows) do
     table.insert(i <= nhead and head or body, make_row(cells, ncols))
   end
+  group_rows(body, div.attributes['row-groups'])
 
   local attr = pandoc.Attr(div.identifier, div.classes, div.attributes)
   attr.classes = attr.classes:filter(function (c) return c ~= 'list-table' end)
-  for _, key in ipairs({ 'header-rows', 'widths', 'aligns' }) do
+  for _, key in ipairs({ 'header-rows', 'widths', 'aligns', 'row-groups' }) do
     attr.attributes[key] = nil
   end
 

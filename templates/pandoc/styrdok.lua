@@ -19,7 +19,8 @@ typst only:
     writer drops it, which breaks PDF/UA); an image alone in a paragraph
     becomes a centred block.
   * a paragraph starting with "1." keeps its text (no typst list).
-  * table header rows are shaded (styrdok-head-fill in styrdok.typ) and bold.
+  * table header rows are shaded (styrdok-head-fill in styrdok.typ) and bold;
+    body rows that surely fit on a page never split.
   * metadata keywords are dropped (pandoc writes them unquoted).
 ]]
 
@@ -144,7 +145,27 @@ local function inline_image(image)
   end
 end
 
--- Shaded, bold header rows; the fill function lives in styrdok.typ.
+-- A row whose every cell holds at most this many characters fits on a page
+-- even in a narrow column, so it can be kept whole; a longer one may split
+-- (typst would otherwise cut off what does not fit).
+local UNBREAKABLE_CELL = 1000
+
+local function keep_short_rows(tbl)
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      local longest = 0
+      for _, cell in ipairs(row.cells) do
+        longest = math.max(longest, pandoc.text.len(stringify(cell.contents)))
+      end
+      if longest <= UNBREAKABLE_CELL then
+        for _, cell in ipairs(row.cells) do cell.attributes['typst:breakable'] = 'false' end
+      end
+    end
+  end
+end
+
+-- Shaded, bold header rows; the fill function lives in styrdok.typ. Short
+-- body rows never split across pages.
 local function style_head(tbl)
   tbl.attributes['typst:fill'] = 'styrdok-head-fill(' .. #tbl.head.rows .. ')'
   for _, row in ipairs(tbl.head.rows) do
@@ -153,6 +174,7 @@ local function style_head(tbl)
       cell.attributes['typst:text:hyphenate'] = 'false'
     end
   end
+  keep_short_rows(tbl)
   return tbl
 end
 
@@ -201,6 +223,64 @@ local function div(element)
   return tbl
 end
 
+-- Page breaks and, in HTML, scrolling tables (a pass of its own, after the
+-- styling pass, over every list of blocks). A short paragraph right after a heading ("Berörda: ...", "Status:
+-- ...") is a lead-in that, like the heading, stays with the block after it;
+-- an appendix (a first-level heading "Bilaga ...") starts a new page.
+local LEAD_IN_LENGTH = 120
+
+local function is_appendix(header)
+  return header.level == 1 and stringify(header):match('^Bilaga ') ~= nil
+end
+
+local APPENDIX_BREAK = {
+  typst = '#styrdok-appendix',
+  -- An empty paragraph of no height that starts the page.
+  openxml = '<w:p><w:pPr><w:pageBreakBefore/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr></w:p>',
+}
+
+-- HTML: a table scrolls sideways inside a region of its own, named by its
+-- caption, that the keyboard can reach; the page itself reflows to 320 px.
+local function scrolling(tbl)
+  local name = stringify(tbl.caption.long)
+  -- A list of pairs, not a Lua table: the attributes keep their order from run to run.
+  local attributes = { { 'role', 'region' }, { 'tabindex', '0' }, { 'aria-label', name ~= '' and name or 'Tabell' } }
+  return pandoc.Div({ tbl }, pandoc.Attr('', { 'table-scroll' }, attributes))
+end
+
+local function page_breaks(blocks)
+  local out, after_heading = pandoc.Blocks({}), false
+  local raw_format = is_typst and 'typst' or (FORMAT == 'docx' and 'openxml') or nil
+  for _, block in ipairs(blocks) do
+    if block.t == 'Header' then
+      if is_appendix(block) then
+        if raw_format then
+          out:insert(pandoc.RawBlock(raw_format, APPENDIX_BREAK[raw_format]))
+        else
+          block.classes:insert('appendix')
+        end
+      end
+      out:insert(block)
+      after_heading = true
+    elseif after_heading and block.t == 'Para' and pandoc.text.len(stringify(block)) <= LEAD_IN_LENGTH then
+      if is_typst then
+        out:extend({ pandoc.RawBlock('typst', '#block(sticky: true)['), block, pandoc.RawBlock('typst', ']') })
+      elseif FORMAT == 'docx' then
+        out:insert(pandoc.Div({ block }, pandoc.Attr('', {}, { ['custom-style'] = 'Lead In' })))
+      else
+        out:insert(block)
+      end
+    elseif block.t == 'Table' and FORMAT:match('html') then
+      out:insert(scrolling(block))
+      after_heading = false
+    else
+      out:insert(block)
+      after_heading = false
+    end
+  end
+  return out
+end
+
 -- After sanitizing, one top-down pass: elements are visited in document order
 -- (needed for the heading check), and a paragraph is seen before the image
 -- inside it.
@@ -217,4 +297,5 @@ return {
     Table = is_typst and style_head or nil,
     Image = inline_image,
   },
+  { Blocks = page_breaks },
 }

@@ -1,0 +1,50 @@
+"""Column widths that leave room for each column's longest unbreakable word.
+
+A table's relative widths (percent of the text width) come from its template. Where a
+column is too narrow for its widest word ("Prognosintervall", "−1,0 till −0,3" held by
+no-break spaces), that word would overprint the next column in the PDF or break in the
+middle. ``fit`` widens such columns, taking the room from columns with room to spare,
+measured with the font's advance widths as the PDF sets a table: 8.5 pt text, bold
+header, 5 pt padding on each side (styrdok.typ).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .docx_finish import FALLBACK_FONT, WORD_SLACK, distribute
+from .fonts import font_files, metrics
+
+TEXT_WIDTH = 453.5  # points: A4 (210 mm) minus 2 x 25 mm margins
+SIZE = 8.5  # points, the tables' text size
+PADDING = 10.0  # points, a cell's left and right padding together
+LIST_INDENT = 13.0  # points, a list item's text in a cell after its bullet
+BREAKS = re.compile(r"[ \t\n]+")  # where a line may break; no-break spaces hold numbers together
+MARKUP = re.compile(r"\\(?=\S)|\*+")  # escapes and emphasis marks, which take no room
+
+
+def fit(widths: list[float], rows: list[list[str]], header_rows: int = 1, font: str = FALLBACK_FONT) -> list[float]:
+    """Widths in percent (one decimal, summing to 100) for the rows' cells (Markdown)."""
+    faces = font_files(font) or font_files(FALLBACK_FONT)
+    regular, bold = metrics(faces["regular"]), metrics(faces.get("bold", faces["regular"]))
+    needed = [0.0] * len(widths)
+    for index, row in enumerate(rows):
+        for column, cell in enumerate(row[:len(widths)]):
+            for line in str(cell).splitlines():
+                indent = LIST_INDENT if line.lstrip().startswith("- ") else 0.0
+                face = bold if index < header_rows or "**" in line else regular
+                words = BREAKS.split(MARKUP.sub("", line.lstrip().removeprefix("- ")))
+                widest = max((face.width(word, SIZE) for word in words), default=0.0)
+                needed[column] = max(needed[column], widest * WORD_SLACK + PADDING + indent)
+    total = sum(widths)
+    scaled = [TEXT_WIDTH * width / total for width in widths]
+    fitted = distribute(scaled, [round(n) for n in needed], round(TEXT_WIDTH))
+    return [round(100 * width / sum(fitted), 1) for width in fitted]
+
+
+def fit_attribute(widths: str, rows: list[list[str]]) -> str:
+    """fit for a list-table's widths attribute ("40,25,35"); empty stays empty."""
+    if not widths:
+        return widths
+    fitted = fit([float(width) for width in widths.split(",")], rows)
+    return ",".join(f"{width:g}" for width in fitted)
