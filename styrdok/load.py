@@ -485,6 +485,7 @@ def load_content(root: Path, display_root: Path | None = None, load=None) -> Loa
     """Load every ``*.yaml`` and ``*.md`` file below ``root``, in path order, each with
     ``load`` (by default ``load_file``; a ``ParseCache``'s ``load`` reuses earlier runs)."""
     load = load or load_file
+    base = os.fspath(root)
     prefix = _display(root, display_root or root.parent)
     inside = root.resolve()
     files, problems, unreadable = [], [], {}
@@ -494,7 +495,7 @@ def load_content(root: Path, display_root: Path | None = None, load=None) -> Loa
             problems.append(Diagnostic(display, 1, 1, f"katalogen kan inte läsas: {os_reason(error)}"))
             continue
         try:
-            files.append(load(os.path.join(root, relative), display, inside))
+            files.append(load(f"{base}/{relative}", display, inside))
         except ContentError as error:
             problems.append(error.diagnostic)
             unreadable[display] = error.declared

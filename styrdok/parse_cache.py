@@ -66,9 +66,13 @@ class ParseCache:
             info = None
         signature = (info.st_size, info.st_mtime_ns, info.st_ino) if info and stat.S_ISREG(info.st_mode) else None
         entry = self.entries.get(display)
-        if signature and entry and entry["stat"] == signature and entry["made"] - signature[1] > RACY_SECONDS * 10**9:
-            self.kept[display] = entry
-            return CachedSourceFile(path, root, display, entry)
+        try:
+            if signature and entry and entry["stat"] == signature and entry["made"] - signature[1] > RACY_SECONDS * 10**9:
+                source = CachedSourceFile(path, root, display, entry)
+                self.kept[display] = entry
+                return source
+        except (KeyError, TypeError):  # an entry of another shape: read the file
+            pass
         source = load_file(path, display, root)
         if signature:
             self.kept[display] = {"stat": signature, "made": self.started, "sha256": source.sha256, "data": source.data,
@@ -79,10 +83,11 @@ class ParseCache:
 
     def remembered(self, source: SourceFile, key: str) -> list[Diagnostic] | None:
         """What the checks of ``source``'s own text found when last run with ``key``, if they were."""
-        entry = self.kept.get(source.path)
-        if entry is None or entry["checks"] is None or entry["checks"][0] != key:
+        checks = self.kept.get(source.path, {}).get("checks")
+        try:
+            return [Diagnostic(*found) for found in checks[1]] if checks and checks[0] == key else None
+        except (IndexError, TypeError):  # an entry of another shape: check again
             return None
-        return [Diagnostic(*found) for found in entry["checks"][1]]
 
     def remember(self, source: SourceFile, key: str, found: list[Diagnostic]) -> None:
         entry = self.kept.get(source.path)
@@ -112,7 +117,7 @@ class ParseCache:
             stored = marshal.loads(raw[32:])
             if stored.get("format") != FORMAT or stored.get("root") != str(self.root):
                 return {}
-            return {display: entry for display, entry in stored["files"].items() if _well_formed(entry)}
+            return {display: entry for display, entry in stored["files"].items() if type(entry) is dict}
         except (OSError, ValueError, EOFError, AttributeError, TypeError, KeyError):
             return {}
 
@@ -122,7 +127,8 @@ class CachedSourceFile(SourceFile):
 
     def __init__(self, file: Path, root: Path | None, display: str, entry: dict):
         self._file, self._root, self._text = file, root, None
-        super().__init__(display, entry["data"], None, entry["body"], entry["body_line"], entry["line_offset"], entry["sha256"])
+        self.path, self.data, self.body, self.body_line = display, entry["data"], entry["body"], entry["body_line"]
+        self.line_offset, self.sha256 = entry["line_offset"], entry["sha256"]
 
     @property
     def text(self) -> str:
@@ -136,11 +142,3 @@ class CachedSourceFile(SourceFile):
     @text.setter
     def text(self, value: str | None) -> None:
         self._text = value
-
-
-def _well_formed(entry) -> bool:
-    """An entry with every field, of the right kind (the cache file's hash already matched)."""
-    return (isinstance(entry, dict) and isinstance(entry.get("stat"), tuple) and isinstance(entry.get("made"), int)
-            and isinstance(entry.get("sha256"), str) and "data" in entry and isinstance(entry.get("body"), (str, type(None)))
-            and isinstance(entry.get("body_line"), int) and isinstance(entry.get("line_offset"), int)
-            and (entry.get("checks") is None or isinstance(entry["checks"], tuple)))

@@ -28,7 +28,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import jsonschema_rs
 from jsonschema import Draft202012Validator
@@ -371,18 +371,23 @@ def _annotation(path: tuple, key: str, value: Any) -> Annotation:
     return Annotation(path, key, value)
 
 
-def values_at(data: Any, pattern: tuple, prefix: tuple = ()) -> Iterator[tuple[tuple, Any]]:
-    """Yield ``(path, value)`` for every value matching a path pattern."""
-    if not pattern:
-        yield prefix, data
-        return
-    step, rest = pattern[0], pattern[1:]
-    if step == "*":
-        items = enumerate(data) if isinstance(data, list) else data.items() if isinstance(data, dict) else ()
-        for key, value in items:
-            yield from values_at(value, rest, prefix + (key,))
-    elif isinstance(data, dict) and step in data:
-        yield from values_at(data[step], rest, prefix + (step,))
+def values_at(data: Any, pattern: tuple) -> list[tuple[tuple, Any]]:
+    """``(path, value)`` for every value matching a path pattern, in document order."""
+    found = [((), data)]
+    for step in pattern:
+        deeper = []
+        for path, value in found:
+            if step == "*":
+                if isinstance(value, list):
+                    deeper += [(path + (index,), item) for index, item in enumerate(value)]
+                elif isinstance(value, dict):
+                    deeper += [(path + (key,), item) for key, item in value.items()]
+            elif isinstance(value, dict) and step in value:
+                deeper.append((path + (step,), value[step]))
+        if not deeper:
+            return deeper
+        found = deeper
+    return found
 
 
 def describe_path(path: tuple) -> str:
