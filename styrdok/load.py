@@ -146,6 +146,10 @@ class _Loader(yaml.CSafeLoader):
     """PyYAML's C parser and composer, with YAML 1.2 core scalars resolved quickly."""
 
     RESOLVERS: dict[str, list] = {}
+    # The C composer calls these around every node for path-based resolvers, which styrdok
+    # has none of: C builtins that take the same arguments and do nothing save the calls.
+    descend_resolver = slice  # (parent, index) -> a throwaway slice
+    ascend_resolver = tuple  # () -> ()
 
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode:
