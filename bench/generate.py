@@ -616,7 +616,7 @@ class Corpus:
             if roll < 0.08:
                 committees = ["alla"] if committee == "ks" else [committee, "alla"]
             elif roll < 0.25:
-                committees.append(r.choice([c for c in COMMITTEES if c != committee] + COMPANIES))
+                committees.append(r.choice([c for c in COMMITTEES + COMPANIES if c != committee]))
             text += f"committees: {flow(committees)}\n"
             text += block("description", w.markdown((1, 3)))
             goal, council = goals[index % len(goals)]
