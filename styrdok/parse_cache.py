@@ -1,7 +1,7 @@
 """Parsed content files kept between runs, so that a second check re-reads only what changed.
 
-The cache lives in ``.styrdok-cache/parsed/`` beside the content directory (git-ignored;
-deleting it only makes the next run slower), one file per content directory. It holds,
+The cache lives in ``.styrdok-cache/parsed/`` beside the content directory (ignored by
+git through a ``.gitignore`` of its own; deleting it only makes the next run slower), one file per content directory. It holds,
 for every file that loaded, its size, modification time and inode, the sha256 of its
 bytes, what the loader made of it (the data and the Markdown body), and what the checks
 of the file's own text found (``remembered``). A file whose size, time and inode are
@@ -103,6 +103,9 @@ class ParseCache:
         body = marshal.dumps({"format": FORMAT, "root": str(self.root), "files": self.kept})
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
+            ignore = self.file.parent.parent / ".gitignore"  # git never shows the cache, even without the project's own rule
+            if not ignore.exists():
+                ignore.write_text("# made by styrdok: the whole cache is ignored\n*\n", encoding="utf-8")
             temporary = self.file.with_name(f".{self.file.name}.{secrets.token_hex(4)}.tmp")
             temporary.write_bytes(hashlib.sha256(body).digest() + body)
             os.replace(temporary, self.file)

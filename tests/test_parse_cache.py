@@ -59,6 +59,7 @@ def _a_measure(content: Path) -> Path:
 def test_a_warm_check_reads_only_the_edited_file_and_agrees_with_a_cold_one(project, reads):
     cold = pipeline.check(project).diagnostics
     assert len(reads) > 300
+    assert (project.parent / DIRECTORY / ".gitignore").read_text(encoding="utf-8").endswith("\n*\n")  # never staged
     reads.clear()
     assert pipeline.check(project).diagnostics == cold
     assert reads == []
