@@ -2,6 +2,7 @@
 """Generate a large, realistic, valid content tree for benchmarks.
 
     python bench/generate.py --items 20000 --out /tmp/corpus [--seed 1]
+    python bench/generate.py --municipality --out /tmp/kommun [--seed 1]
 
 writes ``/tmp/corpus/content/`` for a fictional municipality (Ekbacka kommun) with
 up to 14 committees, one file per item, ``items`` files in all (configuration
@@ -14,6 +15,13 @@ included). Every committee gets the same mix of items, scaled to fill ``items``:
   goals, with its introduction (a ``section`` .md file), budget and calendar,
 * follow-ups for 2025-04 and 2025-08 of its assignments and measures, every
   status with the fields the model requires.
+
+With ``--municipality`` it writes instead a large municipality as one build meets it:
+20 committees and companies (``MUNICIPALITY_UNITS``), each with a small plan of its
+own (``MUNICIPALITY_NUMBERS``), its verksamhetsplan with a cover memo, and two interim
+reports (delårsrapporter per april and august, kind ``uppfoljning``) with the
+follow-ups of every assignment and measure for both periods: 80 documents in all,
+built with styrdok's own schemas and templates.
 
 Text is Swedish-looking prose assembled from word lists with a seeded
 ``random.Random``: the same ``items`` and ``seed`` give byte-identical files.
@@ -251,6 +259,20 @@ DOMAINS: dict[str, tuple[list[str], list[str]]] = {
             ["invånare", "äldre", "verksamhetsutövare", "skolelever"]),
 }
 COMMITTEES = list(DOMAINS)
+COMPANY_DOMAIN = (["fastighetsförvaltningen", "underhållet av lokalerna", "energianvändningen i fastigheterna",
+                   "servicen till hyresgästerna", "investeringarna i nya anläggningar", "upphandlingen av entreprenader"],
+                  ["hyresgäster", "kunder", "besökare"])
+
+
+def case_prefix(unit: dict) -> str:
+    """The letters a unit's diarienummer starts with: its abbreviation, or a company's initials."""
+    abbreviation = unit["abbreviation"]
+    return abbreviation if re.fullmatch("[A-ZÅÄÖ]+", abbreviation) else "".join(w[0] for w in unit["name"].split()).upper()
+
+
+def domain_of(unit: str) -> tuple[list[str], list[str]]:
+    """The subject matter and the groups a committee (or, more generally, a company) writes about."""
+    return DOMAINS.get(unit, COMPANY_DOMAIN)
 
 GENERIC = [
     "samverkan med civilsamhället", "den digitala servicen till invånarna", "kompetensförsörjningen",
@@ -311,6 +333,8 @@ STATUS_WEIGHTS = {
 WEIGHTS = {"goals": 5, "steering": 4, "assignments": 20, "measures": 40, "indicators": 30}
 FOLLOW_UP_WEIGHT = 120
 PER_COMMITTEE_FIXED = 4  # document, section, budget, calendar
+MUNICIPALITY_UNITS = 20  # the 14 committees and the first 6 companies
+MUNICIPALITY_NUMBERS = {"goals": 3, "steering": 1, "assignments": 2, "measures": 4, "indicators": 2}
 
 # --------------------------------------------------------------------------
 # YAML writing
@@ -371,7 +395,7 @@ class Writer:
 
     def __init__(self, rng: random.Random, committee: str):
         self.rng = rng
-        domain, groups = DOMAINS[committee]
+        domain, groups = domain_of(committee)
         self.objects = domain * 3 + GENERIC  # mostly the committee's own subject matter
         self.groups = groups + ["invånare", "medarbetare"]
 
@@ -517,6 +541,8 @@ class Corpus:
         self.indicators(committee, w, numbers["indicators"], goals)
         self.follow_ups(w, numbers["follow_ups"], assignments, measures)
         self.document(committee, unit, w, [g for g, _ in goals])
+        if numbers.get("interim_reports"):
+            self.interim_reports(committee, unit, w, [g for g, _ in goals])
 
     def committee_goals(self, committee: str, w: Writer, count: int) -> list[tuple[str, str]]:
         """Goals as (id, council goal id)."""
@@ -590,7 +616,7 @@ class Corpus:
             if roll < 0.08:
                 committees = ["alla"] if committee == "ks" else [committee, "alla"]
             elif roll < 0.25:
-                committees.append(r.choice([c for c in COMMITTEES if c != committee] + COMPANIES))
+                committees.append(r.choice([c for c in COMMITTEES + COMPANIES if c != committee]))
             text += f"committees: {flow(committees)}\n"
             text += block("description", w.markdown((1, 3)))
             goal, council = goals[index % len(goals)]
@@ -726,7 +752,7 @@ class Corpus:
 
     def document(self, committee: str, unit: dict, w: Writer, goal_ids: list[str]) -> None:
         r = self.rng
-        name, abbreviation = unit["name"], unit["abbreviation"]
+        name = unit["name"]
         section_id = f"vp-{YEAR}-{committee}-inledning"
         budget_id = f"budget-{YEAR}-{committee}"
         calendar_id = f"uppfoljningsplan-{YEAR}-{committee}"
@@ -745,7 +771,8 @@ class Corpus:
         text += f"      - {{label: Intäkter, values: {flow(income)}}}\n"
         text += f"      - {{label: Summa intäkter, values: {flow(income)}, total: true}}\n"
         text += "      - {label: Kostnader per verksamhet, heading: true}\n"
-        for activity in r.sample(DOMAINS[committee][0], min(4, len(DOMAINS[committee][0]))):
+        activities = domain_of(committee)[0]
+        for activity in r.sample(activities, min(4, len(activities))):
             text += f"      - {{label: {q(cap(activity), in_flow=True)}, values: {flow([r.randint(-300, -1) for _ in range(3)])}}}\n"
         text += f"      - {{label: Summa kostnader, values: {flow(costs)}, total: true}}\n"
         text += "      - {label: Finansiella intäkter, values: [null, null, null]}\n"
@@ -766,7 +793,7 @@ class Corpus:
         person = f"{r.choice(FIRST_NAMES)} {r.choice(LAST_NAMES)}"
         text = (f"type: document\nid: {document_id}\nkind: verksamhetsplan\ntitle: Verksamhetsplan och budget {YEAR}\n"
                 f"subtitle: {q(f'{name} {YEAR}–{YEAR + 2}')}\ncommittee: {committee}\ndate: \"{YEAR - 1}-12-{r.randint(1, 18):02d}\"\n"
-                f"diarienummer: {abbreviation}-{YEAR - 1}-{r.randint(1, 1500):05d}\n"
+                f"diarienummer: {case_prefix(unit)}-{YEAR - 1}-{r.randint(1, 1500):05d}\n"
                 f"handlaggare: [{person}, {r.choice(FIRST_NAMES)} {r.choice(LAST_NAMES)}]\n")
         text += f"contents:\n  - section: {section_id}\n  - goals:\n" + "".join(f"      - {g}\n" for g in goal_ids)
         text += f"  - budget: {budget_id}\n  - steering_documents: true\n  - calendar: {calendar_id}\n"
@@ -785,9 +812,37 @@ class Corpus:
         self.add(f"dokument/{document_id}.yaml", text)
 
 
+    def interim_reports(self, committee: str, unit: dict, w: Writer, goal_ids: list[str]) -> None:
+        """The committee's delårsrapporter per April and August (kind ``uppfoljning``)."""
+        r = self.rng
+        for period, month in (("2025-04", "april"), ("2025-08", "augusti")):
+            document_id = f"delarsrapport-{period}-{committee}"
+            person = f"{r.choice(FIRST_NAMES)} {r.choice(LAST_NAMES)}"
+            text = (f"type: document\nid: {document_id}\nkind: uppfoljning\ntitle: Delårsrapport per {month} {YEAR}\n"
+                    f"subtitle: {q(unit['name'])}\nperiod: {q(period)}\ncommittee: {committee}\n"
+                    f"date: \"{period}-{r.randint(10, 28):02d}\"\n"
+                    f"diarienummer: {case_prefix(unit)}-{YEAR}-{r.randint(1, 1500):05d}\nhandlaggare: [{person}]\n")
+            text += "contents:\n  - {summary: true}\n  - {status_definitions: true}\n  - goals:\n"
+            text += "".join(f"      - {g}\n" for g in goal_ids)
+            self.add(f"dokument/{document_id}.yaml", text)
+
+
 # --------------------------------------------------------------------------
 # Entry points
 # --------------------------------------------------------------------------
+
+
+def build_municipality(seed: int = 1) -> list[tuple[str, str]]:
+    """The municipality corpus (see the module's docstring) as ``(path, text)`` pairs."""
+    corpus = Corpus(seed)
+    corpus.config()
+    corpus.council_goals()
+    for committee in (COMMITTEES + COMPANIES)[:MUNICIPALITY_UNITS]:
+        numbers = dict(MUNICIPALITY_NUMBERS)
+        numbers["follow_ups"] = len(PERIODS) * (numbers["assignments"] + numbers["measures"])
+        numbers["interim_reports"] = True
+        corpus.committee(committee, numbers)
+    return corpus.files
 
 
 def build(items: int, seed: int = 1) -> list[tuple[str, str]]:
@@ -802,15 +857,16 @@ def build(items: int, seed: int = 1) -> list[tuple[str, str]]:
     return corpus.files
 
 
-def generate(items: int, out: Path, seed: int = 1) -> Path:
-    """Write the corpus to ``out/content/`` (replacing an earlier corpus there); return that directory."""
+def generate(items: int | None, out: Path, seed: int = 1) -> Path:
+    """Write the corpus of ``items`` files, or the municipality corpus for None, to
+    ``out/content/`` (replacing an earlier corpus there); return that directory."""
     out = Path(out)
     content = out / "content"
     if content.exists():
         if not (out / MARKER).exists():
             raise FileExistsError(f"{content} exists and was not written by bench/generate.py; refusing to replace it")
         shutil.rmtree(content)
-    files = build(items, seed)
+    files = build(items, seed) if items is not None else build_municipality(seed)
     content.mkdir(parents=True)
     for directory in sorted({path.rpartition("/")[0] for path, _ in files}):
         (content / directory).mkdir(parents=True, exist_ok=True)
@@ -823,7 +879,9 @@ def generate(items: int, out: Path, seed: int = 1) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--items", type=int, required=True, help=f"number of files to write (at least {MIN_ITEMS})")
+    size = parser.add_mutually_exclusive_group(required=True)
+    size.add_argument("--items", type=int, help=f"number of files to write (at least {MIN_ITEMS})")
+    size.add_argument("--municipality", action="store_true", help="20 committees and companies, 80 documents")
     parser.add_argument("--out", type=Path, required=True, help="directory; the tree goes into OUT/content/")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     args = parser.parse_args(argv)
@@ -833,7 +891,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, FileExistsError) as error:
         print(f"generate.py: {error}", file=sys.stderr)
         return 2
-    print(f"{args.items} files in {content} ({time.perf_counter() - start:.2f} s)")
+    files = sum(1 for path in content.rglob("*") if path.is_file())
+    print(f"{files} files in {content} ({time.perf_counter() - start:.2f} s)")
     return 0
 
 

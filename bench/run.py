@@ -19,7 +19,8 @@ Adding a target: write ``def bench_NAME(ctx: Context) -> Outcome`` and decorate 
 with ``@target("NAME", "one-line description")``. Use ``ctx.content`` (the corpus),
 ``ctx.race({...})`` to time candidates (it returns every run's seconds; a
 target judges the best of them) and ``Outcome``/``Ratio`` to report them.
-Targets: ``validate``, ``diff``, ``build``, ``warm``, ``noop`` and ``charts``.
+Targets: ``validate``, ``validate-warm``, ``diff``, ``build``, ``warm``, ``noop``, ``charts`` and ``scale``
+(the municipality corpus of ``bench/generate.py --municipality``).
 
 Exit status: 0 when every target selected passes, 1 when one fails, 2 when a target
 could not run (styrdok fails to import, the corpus does not validate, ...).
@@ -32,6 +33,7 @@ import cProfile
 import gc
 import hashlib
 import io
+import os
 import pstats
 import random
 import re
@@ -53,7 +55,8 @@ import yaml  # noqa: E402
 from bench.generate import generate  # noqa: E402
 
 CACHE = REPO / ".bench"
-EXAMPLE_ONLY = {"build", "warm", "noop", "charts"}  # targets that measure the example, not the generated corpus
+CACHE_DIRECTORY = ".styrdok-cache"  # beside the content: styrdok's parse and export caches
+EXAMPLE_ONLY = {"build", "warm", "noop", "charts", "scale"}  # targets that do not measure the 20 000-file corpus
 CONTENT_SUFFIXES = (".yaml", ".yml", ".md")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.S)
 
@@ -110,9 +113,9 @@ class Context:
     profile: bool
     top: int
 
-    def race(self, candidates: dict[str, Callable[[], object]]) -> dict[str, list[float]]:
-        """Seconds of every timed run per candidate: one warm-up each, then interleaved runs."""
-        for name, run in candidates.items():
+    def race(self, candidates: dict[str, Callable[[], object]], warm_up: bool = True) -> dict[str, list[float]]:
+        """Seconds of every timed run per candidate: one warm-up each (unless not ``warm_up``), then interleaved runs."""
+        for name, run in candidates.items() if warm_up else ():
             print(f"  warm-up {name} ...", file=sys.stderr, flush=True)
             run()
         rounds: dict[str, list[float]] = {name: [] for name in candidates}
@@ -176,18 +179,20 @@ def report(name: str, description: str, outcome: Outcome) -> None:
 # --------------------------------------------------------------------------
 
 
-def corpus(items: int, seed: int) -> Path:
-    """The content directory of a cached corpus, generated when missing or stale."""
+def corpus(items: int | None, seed: int) -> Path:
+    """The content directory of a cached corpus (the municipality for ``items`` None),
+    generated when missing or stale."""
     fingerprint = hashlib.sha256((REPO / "bench" / "generate.py").read_bytes()).hexdigest()[:10]
-    out = CACHE / f"corpus-{items}-seed{seed}-{fingerprint}"
+    size = "municipality" if items is None else items
+    out = CACHE / f"corpus-{size}-seed{seed}-{fingerprint}"
     content = out / "content"
     done = out / "complete"
     if done.exists():
         return content
-    for stale in CACHE.glob(f"corpus-{items}-seed{seed}-*"):
+    for stale in CACHE.glob(f"corpus-{size}-seed{seed}-*"):
         if stale != out and (stale / ".styrdok-bench-corpus").exists():
             shutil.rmtree(stale)
-    print(f"generating {items} files into {content} ...", file=sys.stderr, flush=True)
+    print(f"generating the {size} corpus into {content} ...", file=sys.stderr, flush=True)
     start = time.perf_counter()
     generate(items, out, seed)
     done.write_text("", encoding="utf-8")
@@ -228,18 +233,93 @@ def import_styrdok():
 # --------------------------------------------------------------------------
 
 
-@target("validate", "validate a content tree vs reading and parsing it with PyYAML's C loader")
+@target("validate", "validate a content tree, cold (no parse cache), vs reading and parsing it with PyYAML's C loader")
 def bench_validate(ctx: Context) -> Outcome:
     pipeline = import_styrdok()
     content = ctx.content
     files = parse_all(content)
+    check_clean(pipeline, content)
+    cli = validate_cli(ctx, content)
 
+    def cold(run: Callable[[], object]) -> Callable[[], object]:
+        def without_cache():
+            shutil.rmtree(content.parent / CACHE_DIRECTORY, ignore_errors=True)
+            return run()
+        return without_cache
+
+    rounds = ctx.race({
+        "a baseline: PyYAML CSafeLoader": lambda: parse_all(content),
+        "b styrdok check() in-process, cold": cold(lambda: pipeline.check(content)),
+        "c build.py validate (CLI), cold": cold(cli),
+    })
+    times = {name: min(runs) for name, runs in rounds.items()}
+    names = list(times)
+    outcome = Outcome(
+        times,
+        [
+            Ratio("ratio b/a (in-process)", names[1], names[0], 1.1),
+            Ratio("ratio c/a (CLI)", names[2], names[0], 1.1),
+        ],
+        rounds,
+        [f"{files} files in {content}", "b and c start without the parse cache (and write it)",
+         f"best of {ctx.repeats} after one warm-up, interleaved"],
+    )
+    if ctx.profile:
+        outcome.appendix = profile_check(pipeline, content, ctx.top)
+    return outcome
+
+
+@target("validate-warm", "validate a content tree again after editing one file vs reading and parsing it with PyYAML's C loader")
+def bench_validate_warm(ctx: Context) -> Outcome:
+    pipeline = import_styrdok()
+    content = ctx.content
+    files = parse_all(content)
+    check_clean(pipeline, content)  # and fills the parse cache
+    cli = validate_cli(ctx, content)
+    edited = sorted((content / "atgarder").glob("*.yaml"))[0]
+    original = edited.read_bytes()
+    edits = [0]
+
+    def edit_then(run: Callable[[], object]) -> Callable[[], object]:
+        def warm():
+            edits[0] += 1
+            edited.write_bytes(original.replace(b"\ntext: ", f"\ntext: (ändring {edits[0]}) ".encode(), 1))
+            return run()
+        return warm
+
+    try:
+        rounds = ctx.race({
+            "a baseline: PyYAML CSafeLoader": lambda: parse_all(content),
+            "b styrdok check() in-process, one file edited": edit_then(lambda: pipeline.check(content)),
+            "c build.py validate (CLI), one file edited": edit_then(cli),
+        })
+        result = pipeline.check(content)
+        if result.diagnostics:
+            raise TargetError(f"the edited corpus does not validate: {result.diagnostics[0].text()}")
+    finally:
+        edited.write_bytes(original)
+    times = {name: min(runs) for name, runs in rounds.items()}
+    names = list(times)
+    outcome = Outcome(
+        times,
+        [Ratio("ratio b/a (in-process)", names[1], names[0], 0.3), Ratio("ratio c/a (CLI)", names[2], names[0], 0.3)],
+        rounds,
+        [f"{files} files in {content}; before each run of b and c one measure ({edited.name}) gets a new text",
+         f"best of {ctx.repeats} after one warm-up, interleaved"],
+    )
+    if ctx.profile:
+        outcome.appendix = profile_check(pipeline, content, ctx.top)
+    return outcome
+
+
+def check_clean(pipeline, content: Path) -> None:
     result = pipeline.check(content)
     if result.diagnostics:
         shown = "\n".join(d.text() for d in result.diagnostics[:10])
         raise TargetError(f"the corpus does not validate ({len(result.diagnostics)} diagnostics):\n{shown}")
-    del result
 
+
+def validate_cli(ctx: Context, content: Path) -> Callable[[], None]:
     command = [sys.executable, str(ctx.root / "build.py"), "validate", "--content", str(content)]
 
     def cli() -> None:
@@ -247,25 +327,7 @@ def bench_validate(ctx: Context) -> Outcome:
         if done.returncode != 0:
             raise TargetError(f"{' '.join(command)} exited {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
 
-    rounds = ctx.race({
-        "a baseline: PyYAML CSafeLoader": lambda: parse_all(content),
-        "b styrdok check() in-process": lambda: pipeline.check(content),
-        "c build.py validate (CLI)": cli,
-    })
-    times = {name: min(runs) for name, runs in rounds.items()}
-    names = list(times)
-    outcome = Outcome(
-        times,
-        [
-            Ratio("ratio b/a (in-process)", names[1], names[0], 1.5),
-            Ratio("ratio c/a (CLI)", names[2], names[0], 1.5),
-        ],
-        rounds,
-        [f"{files} files in {content}", f"best of {ctx.repeats} after one warm-up, interleaved"],
-    )
-    if ctx.profile:
-        outcome.appendix = profile_check(pipeline, content, ctx.top)
-    return outcome
+    return cli
 
 
 def profile_check(pipeline, content: Path, top: int) -> str:
@@ -334,7 +396,7 @@ def bench_diff(ctx: Context) -> Outcome:
     names = list(times)
     return Outcome(
         times,
-        [Ratio("ratio c/a (in-process)", names[2], names[0], 2.0), Ratio("ratio d/a (CLI)", names[3], names[0], 2.0)],
+        [Ratio("ratio c/a (in-process)", names[2], names[0], 1.3), Ratio("ratio d/a (CLI)", names[3], names[0], 1.3)],
         rounds,
         [f"{len(content_files(ctx.content))} files per ref, {edits} files edited between v1 and v2; "
          f"{len(found)} changes found ({', '.join(kinds)})",
@@ -350,12 +412,6 @@ def bench_build(ctx: Context) -> Outcome:
     from concurrent.futures import ThreadPoolExecutor
 
     import_styrdok()
-    from styrdok import export
-    from styrdok.branding import Presentation
-    try:
-        from styrdok.cache import DIRECTORY as CACHE_DIRECTORY
-    except ImportError:  # a styrdok from before the export cache (--styrdok)
-        CACHE_DIRECTORY = ".styrdok-cache"
 
     with tempfile.TemporaryDirectory(prefix="styrdok-bench-build-") as directory:
         work = Path(directory)
@@ -364,14 +420,7 @@ def bench_build(ctx: Context) -> Outcome:
         done = subprocess.run(command, cwd=ctx.root, capture_output=True, text=True)
         if done.returncode != 0:
             raise TargetError(f"the example does not build:\n{done.stderr[-2000:]}")
-        # The baseline runs pandoc and typst on the same Markdown without its charts, which
-        # styrdok draws itself (the `charts` target measures those).
-        plain = work / "plain"
-        plain.mkdir()
-        for built in sorted((work / "styrdok").glob("*.md")):
-            lines = built.read_text(encoding="utf-8").splitlines(keepends=True)
-            (plain / built.name).write_text("".join(line for line in lines if not line.startswith("![")), encoding="utf-8")
-        sources = sorted(plain.glob("*.md"))
+        sources = plain_markdown(work / "styrdok", work / "plain")
 
         def cold_build() -> None:
             """The whole CLI build, without the export cache or the skip of an unchanged build."""
@@ -379,16 +428,7 @@ def bench_build(ctx: Context) -> Outcome:
             subprocess.run(command, cwd=ctx.root, capture_output=True, check=True)
 
         def alone(source: Path) -> None:
-            """The same pandoc runs export() makes, and typst, with nothing of styrdok around them."""
-            out = work / "alone"
-            out.mkdir(exist_ok=True)
-            pandoc = export._pandoc()
-            for to in ("docx", "html", "typst"):
-                target = "-" if to == "typst" else str(out / f"{source.stem}.{to}")
-                run = subprocess.run([pandoc, *export.COMMON_ARGS, *Presentation().writer_args(to), f"--output={target}", str(source)],
-                                     cwd=out, capture_output=True, check=True)
-                if to == "typst":
-                    export._typeset(run.stdout, out, 0)
+            pandoc_and_typst(source, work / "alone")
 
         def sequential() -> None:
             for source in sources:
@@ -477,10 +517,6 @@ def bench_charts(ctx: Context) -> Outcome:
     import json
     import tempfile
 
-    try:
-        from styrdok.cache import DIRECTORY as CACHE_DIRECTORY
-    except ImportError:
-        CACHE_DIRECTORY = ".styrdok-cache"
     with tempfile.TemporaryDirectory(prefix="styrdok-bench-charts-") as directory:
         work = Path(directory)
         content, figures = chart_project(work)
@@ -520,6 +556,84 @@ def bench_charts(ctx: Context) -> Outcome:
         [f"{drawn} figures; each build is cold (no export cache), every document in PDF, DOCX and HTML",
          "d is the difference of each round's b and a; c includes starting Python and importing matplotlib",
          f"best of {ctx.repeats} after one warm-up, interleaved"],
+    )
+
+
+def plain_markdown(built: Path, plain: Path) -> list[Path]:
+    """Copies of the built Markdown without its charts, which styrdok draws itself (the
+    baselines of ``build`` and ``scale`` run pandoc and typst on these)."""
+    plain.mkdir(exist_ok=True)
+    for path in sorted(built.glob("*.md")):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        (plain / path.name).write_text("".join(line for line in lines if not line.startswith("![")), encoding="utf-8")
+    return sorted(plain.glob("*.md"))
+
+
+def pandoc_and_typst(source: Path, out: Path) -> None:
+    """The same pandoc runs export() makes, and typst, with nothing of styrdok around them."""
+    from styrdok import export
+    from styrdok.branding import Presentation
+
+    out.mkdir(exist_ok=True)
+    pandoc = export._pandoc()
+    for to in ("docx", "html", "typst"):
+        target = "-" if to == "typst" else str(out / f"{source.stem}.{to}")
+        run = subprocess.run([pandoc, *export.COMMON_ARGS, *Presentation().writer_args(to), f"--output={target}", str(source)],
+                             cwd=out, capture_output=True, check=True)
+        if to == "typst":
+            export._typeset(run.stdout, out, 0)
+
+
+@target("scale", "a cold build of the municipality corpus (80 documents) vs the same pandoc and typst runs per worker")
+def bench_scale(ctx: Context) -> Outcome:
+    import tempfile
+
+    import_styrdok()
+    content = corpus(None, 1)
+    workers = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="styrdok-bench-scale-") as directory:
+        work = Path(directory)
+        command = [sys.executable, str(ctx.root / "build.py"), "build", "--content", str(content),
+                   "--output", str(work / "styrdok"), "--jobs", str(workers)]
+
+        def cold_build() -> None:
+            """The whole CLI build, without the parse and export caches or the skip of an unchanged build."""
+            for cache in (work / CACHE_DIRECTORY, content.parent / CACHE_DIRECTORY):
+                shutil.rmtree(cache, ignore_errors=True)
+            done = subprocess.run(command, cwd=ctx.root, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise TargetError(f"the municipality corpus does not build:\n{done.stderr[-2000:]}")
+
+        print("  first build (timed, and the Markdown for a) ...", file=sys.stderr, flush=True)
+        start = time.perf_counter()
+        cold_build()
+        first_build = time.perf_counter() - start
+        print(f"  first build: {first_build:.3f} s", file=sys.stderr, flush=True)
+        sources = plain_markdown(work / "styrdok", work / "plain")
+
+        def sequential() -> None:
+            for source in sources:
+                pandoc_and_typst(source, work / "alone")
+
+        rounds = ctx.race({
+            "a pandoc + typst alone, one run at a time": sequential,
+            "c build.py build (CLI, everything)": cold_build,
+        }, warm_up=False)
+    first, build = list(rounds)
+    rounds[build].insert(0, first_build)
+    per_worker = f"b = a / {workers} workers"
+    rounds = {first: rounds[first], per_worker: [seconds / workers for seconds in rounds[first]], **rounds}
+    times = {name: min(runs) for name, runs in rounds.items()}
+    names = list(times)
+    return Outcome(
+        times,
+        [Ratio("ratio c/b", names[2], names[1], 1.15)],
+        {name: rounds[name] for name in names[1:]},
+        [f"{len(sources)} Markdown files from the municipality corpus, each to docx, html and PDF",
+         f"c exports {workers} documents at a time (--jobs {workers}, the machine's cores) and includes start-up, "
+         "loading, validation, rendering, charts and the manifest; b has no charts",
+         f"best of {ctx.repeats} runs of a and {ctx.repeats + 1} of c (the first made a's Markdown), "
+         "no warm-up, interleaved"],
     )
 
 

@@ -36,9 +36,9 @@ from pathlib import Path
 from .branding import PANDOC_DIR, Presentation
 from .git import GitError, git_text
 from .outputdir import MANIFEST, _link, sha256_of
+from .parse_cache import DIRECTORY
 from .project import Branding
 
-DIRECTORY = ".styrdok-cache"
 FORMAT = "styrdok export cache 1"  # changes when the key's recipe changes
 UNUSED_DAYS = 30  # an entry no build has used for this long is removed
 IMAGE = re.compile(r"!\[[^\]]*\]\(<?([^)>\s]+)")

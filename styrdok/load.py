@@ -146,6 +146,10 @@ class _Loader(yaml.CSafeLoader):
     """PyYAML's C parser and composer, with YAML 1.2 core scalars resolved quickly."""
 
     RESOLVERS: dict[str, list] = {}
+    # The C composer calls these around every node for path-based resolvers, which styrdok
+    # has none of: C builtins that take the same arguments and do nothing save the calls.
+    descend_resolver = slice  # (parent, index) -> a throwaway slice
+    ascend_resolver = tuple  # () -> ()
 
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode:
@@ -180,12 +184,13 @@ def _fail_at_offset(text: str, offset: int, message: str) -> _Failure:
     return _Failure(text.count("\n", 0, offset) + 1, offset - line_start + 1, message)
 
 
-def load_file(path: Path, display: str, root: Path | None = None) -> SourceFile:
+def load_file(path: Path | str, display: str, root: Path | None = None) -> SourceFile:
     """Load one YAML or Markdown-with-front-matter file, or raise ContentError.
 
     Only a regular file is read, and through a symbolic link only a file inside the
     resolved directory ``root`` (by default the file's own directory).
     """
+    path = Path(path)
     try:
         raw = _read(path, root if root is not None else path.parent.resolve())
     except _Failure as failure:
@@ -480,8 +485,11 @@ class LoadedContent:
     unreadable: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
-def load_content(root: Path, display_root: Path | None = None) -> LoadedContent:
-    """Load every ``*.yaml`` and ``*.md`` file below ``root``, in path order."""
+def load_content(root: Path, display_root: Path | None = None, load=None) -> LoadedContent:
+    """Load every ``*.yaml`` and ``*.md`` file below ``root``, in path order, each with
+    ``load`` (by default ``load_file``; a ``ParseCache``'s ``load`` reuses earlier runs)."""
+    load = load or load_file
+    base = os.fspath(root)
     prefix = _display(root, display_root or root.parent)
     inside = root.resolve()
     files, problems, unreadable = [], [], {}
@@ -491,7 +499,7 @@ def load_content(root: Path, display_root: Path | None = None) -> LoadedContent:
             problems.append(Diagnostic(display, 1, 1, f"katalogen kan inte läsas: {os_reason(error)}"))
             continue
         try:
-            files.append(load_file(root / relative, display, inside))
+            files.append(load(f"{base}/{relative}", display, inside))
         except ContentError as error:
             problems.append(error.diagnostic)
             unreadable[display] = error.declared

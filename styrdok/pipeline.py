@@ -12,6 +12,7 @@ from pathlib import Path
 from . import history
 from .diagnostics import Diagnostic, os_reason, promote_warnings
 from .load import LoadedContent, load_content
+from .parse_cache import ParseCache
 from .schema import SchemaInvalid, SchemaSet
 from .validate import validate
 
@@ -98,13 +99,15 @@ def check(content: Path, schemas: Path | None = None, *, strict: bool = False, p
     if not content.is_dir():
         raise SetupError(f"innehållskatalogen {content} finns inte")
     schema_set = load_schemas(schema_dir_for(content, schemas))
-    loaded = load_content(content)
+    cache = ParseCache(content)
+    loaded = load_content(content, load=cache.load)
     if templates is None:
         workspace = Workspace(content, [PACKAGE_ROOT / "templates"])
     else:
         named = {name: kind.template for name, kind in templates.kinds.items()}
         workspace = Workspace(content, list(templates.search_path), named)
-    diagnostics = validate(loaded, schema_set, period=period, workspace=workspace)
+    diagnostics = validate(loaded, schema_set, period=period, workspace=workspace, memory=cache)
+    cache.save()
     if strict:
         diagnostics = promote_warnings(diagnostics)
     try:

@@ -13,6 +13,11 @@ Schemas also carry styrdok's own annotations, which drive the cross-file checks:
 
 A schema directory that cannot serve (invalid JSON, a malformed keyword, a ``$ref``
 to nothing) raises ``SchemaInvalid`` with one Swedish line naming the file.
+
+Two validators share the work: jsonschema-rs answers "valid or not" for every item,
+and python-jsonschema explains, in Swedish, only the items that fail. A ``pattern``
+means what JSON Schema says (ECMA-262) in both: jsonschema-rs reads it so already,
+and for python-jsonschema each pattern is rewritten (``python_pattern``).
 """
 
 from __future__ import annotations
@@ -23,14 +28,12 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError as MetaschemaError
 from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
-
-from .fastcheck import SchemaInvalid, Unsupported, compile_schema, ecma_regex
 
 ITEM_SCHEMA = "item.schema.json"
 ANNOTATION_KEYS = ("x-ref", "x-vocabulary", "x-markdown")
@@ -45,6 +48,10 @@ TYPE_NAMES = {
     "boolean": "true eller false",
     "null": "ett tomt värde",
 }
+
+
+class SchemaInvalid(Exception):
+    """A schema is malformed; the message (Swedish) names the file and the place in it."""
 
 
 @dataclass(frozen=True)
@@ -74,8 +81,11 @@ class SchemaSet:
         if ITEM_SCHEMA not in self.documents:
             raise SchemaInvalid(f"{ITEM_SCHEMA} saknas; det anger vilka objekttyper som finns")
         self.registry = Registry().with_resources(
-            (doc["$id"], Resource.from_contents(doc)) for doc in self.documents.values()
+            (doc["$id"], Resource.from_contents(_with_python_patterns(doc))) for doc in self.documents.values()
         )
+        for name, document in self.documents.items():
+            _check_document(name, document, self.registry)
+        self.fast_registry = jsonschema_rs.Registry([(doc["$id"], doc) for doc in self.documents.values()])
         self.base = self  # the set as read from the directory, without declared types
         self._derived: dict[tuple, SchemaSet] = {}
         self._fields: dict[str, dict[str, Any]] = {}
@@ -86,12 +96,8 @@ class SchemaSet:
         """Dispatch items through ``item_schema``: type schemas, annotations, checkers."""
         self.item_schema = item_schema
         resolver = self.registry.resolver(base_uri=item_schema["$id"])
-        self.validator = Draft202012Validator(item_schema, registry=self.registry)
-        try:
-            self.is_valid = compile_schema(item_schema, resolver, ITEM_SCHEMA)
-        except Unsupported:
-            _check_against_metaschema(self.documents)
-            self.is_valid = self.validator.is_valid
+        self.validator = Draft202012Validator(_with_python_patterns(item_schema), registry=self.registry)
+        self.is_valid = self._fast_validator().is_valid
         self.type_schemas = _type_schemas(item_schema, resolver)
         self.types = sorted(self.type_schemas)
         self.annotations = {t: _type_annotations(t, s, resolver) for t, s in self.type_schemas.items()}
@@ -128,7 +134,20 @@ class SchemaSet:
         """Every violation in one item, explained in Swedish (empty when valid)."""
         if self.is_valid(data):
             return []
-        return explain_errors(self.validator, data)
+        try:
+            explained = explain_errors(self.validator, data)
+        except re.error:  # a pattern only ECMA-262 reads (jsonschema-rs accepted it)
+            explained = []
+        return explained or self._fast_errors(data)
+
+    def _fast_errors(self, data: Any) -> list[SchemaError]:
+        """jsonschema-rs's own findings, for the rare item python-jsonschema reads otherwise
+        (a regular expression feature Python lacks): a failed item always says where."""
+        return [SchemaError(tuple(error.instance_path), f'{_where(tuple(error.instance_path))} har fel form eller ett värde som inte är tillåtet')
+                for error in self._fast_validator().iter_errors(data)]
+
+    def _fast_validator(self):
+        return jsonschema_rs.Draft202012Validator(self.item_schema, registry=self.fast_registry)
 
     def title(self, item_type: str) -> str:
         return self.type_schemas[item_type].get("title", item_type)
@@ -157,38 +176,110 @@ def _read_documents(schema_dir: Path) -> dict[str, dict]:
             raise SchemaInvalid(f"schemat {path.name} är för djupt nästlat") from None
         if not isinstance(document, dict) or not isinstance(document.get("$id"), str):
             raise SchemaInvalid(f"schemat {path.name} ska vara ett JSON-objekt med ett $id")
-        documents[path.name] = _with_ecma_patterns(document)
+        documents[path.name] = document
     return documents
 
 
-def _with_ecma_patterns(schema: Any) -> Any:
-    """The schema with every ``pattern`` as Python must write it to mean what JSON Schema
-    means (``$`` at the very end only), for jsonschema and the fast check alike."""
+ECMA_CLASSES = {  # what \d, \w and \s match in ECMA-262, as the inside of a Python character class
+    "d": "0-9",
+    "w": "A-Za-z0-9_",
+    "s": "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff",
+}
+
+
+def python_pattern(pattern: str) -> str:
+    """A JSON Schema ``pattern`` (ECMA-262) as Python must write it to mean the same: ``$``
+    matches only at the very end (never before a final newline), ``.`` stops at every line
+    end, and ``\\d``, ``\\w``, ``\\s`` are ECMA's (ASCII digits and letters, Unicode spaces)."""
+    translated, escaped, in_class = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+            if char.lower() in ECMA_CLASSES and not (in_class and char.isupper()):
+                inside = ECMA_CLASSES[char.lower()]
+                char = inside if in_class else f"[{'^' if char.isupper() else ''}{inside}]"
+            else:
+                char = "\\" + char
+        elif char == "\\":
+            escaped = True
+            continue
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            char = r"\Z"
+        elif char == "." and not in_class:
+            char = r"[^\n\r\u2028\u2029]"
+        translated.append(char)
+    return "".join(translated) + ("\\" if escaped else "")
+
+
+def _with_python_patterns(schema: Any) -> Any:
+    """The schema with every ``pattern`` rewritten by ``python_pattern``, for python-jsonschema."""
     if isinstance(schema, list):
-        return [_with_ecma_patterns(sub) for sub in schema]
+        return [_with_python_patterns(sub) for sub in schema]
     if not isinstance(schema, dict):
         return schema
     result = {}
     for key, value in schema.items():
         if key == "pattern" and isinstance(value, str):
-            try:
-                value = ecma_regex(value).pattern
-            except re.error:
-                pass  # left for the fast check to report where it is
+            value = python_pattern(value)
         elif key not in ("enum", "const", "default", "examples"):
-            value = _with_ecma_patterns(value)
+            value = _with_python_patterns(value)
         result[key] = value
     return result
 
 
-def _check_against_metaschema(documents: dict[str, dict]) -> None:
-    """The slow, complete check, for schemas that use keywords the fast check lacks."""
-    for name, document in documents.items():
-        try:
-            Draft202012Validator.check_schema(document)
-        except MetaschemaError as error:
-            where = "/".join(map(str, error.absolute_path)) or "översta nivån"
-            raise SchemaInvalid(f"schemat {name} är felaktigt vid {where}: det följer inte JSON Schema 2020-12") from None
+EXPECTED = {  # what a malformed keyword's value should be, for the message naming it
+    "type": "en av typerna " + ", ".join(TYPE_NAMES) + " (eller en lista av dem)",
+    "pattern": "ett giltigt reguljärt uttryck",
+    "$ref": "en hänvisning till ett schema som finns",
+    "required": "en lista av fältnamn",
+    "enum": "en lista",
+    "properties": "en mappning från fältnamn till scheman",
+    "uniqueItems": "true eller false",
+    **{key: "ett heltal, 0 eller större" for key in ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")},
+    **{key: "ett tal" for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")},
+    **{key: "en lista av scheman" for key in ("allOf", "anyOf", "oneOf")},
+}
+
+
+METASCHEMA = jsonschema_rs.Draft202012Validator({"$ref": "https://json-schema.org/draft/2020-12/schema"},
+                                                 validate_formats=True)  # a "pattern" must be an ECMA-262 expression
+
+
+def _check_document(name: str, document: dict, registry: Registry) -> None:
+    """Raise ``SchemaInvalid`` naming the place of the first malformed keyword or ``$ref`` to nothing."""
+    error = next(METASCHEMA.iter_errors(document), None)
+    if error is not None:
+        path, value = tuple(error.instance_path), error.instance
+    else:
+        path, value = _unresolvable_ref(document, registry.resolver(base_uri=document["$id"]))
+        if not path:
+            return
+    keyword = next((step for step in reversed(path) if isinstance(step, str) and step in EXPECTED), None)
+    expected = EXPECTED.get(keyword, "ett schema som följer JSON Schema 2020-12")
+    where = "/".join(map(str, path)) or "översta nivån"
+    shown = json.dumps(value, ensure_ascii=False)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    raise SchemaInvalid(f"schemat {name} är felaktigt vid {where}: värdet {shown} ska vara {expected}")
+
+
+def _unresolvable_ref(schema: Any, resolver, path: tuple = ()) -> tuple[tuple, Any]:
+    """Where in a schema the first ``$ref`` to nothing is, and the reference; ``()`` when none."""
+    children = schema.items() if isinstance(schema, dict) else enumerate(schema) if isinstance(schema, list) else ()
+    for key, value in children:
+        if key == "$ref" and isinstance(value, str):
+            try:
+                resolver.lookup(value)
+            except Unresolvable:
+                return path + (key,), value
+        elif key not in ("enum", "const", "default", "examples"):
+            found = _unresolvable_ref(value, resolver, path + (key,))
+            if found[0]:
+                return found
+    return (), None
 
 
 def declared_types(loaded, schemas: SchemaSet) -> dict[str, str]:
@@ -280,18 +371,23 @@ def _annotation(path: tuple, key: str, value: Any) -> Annotation:
     return Annotation(path, key, value)
 
 
-def values_at(data: Any, pattern: tuple, prefix: tuple = ()) -> Iterator[tuple[tuple, Any]]:
-    """Yield ``(path, value)`` for every value matching a path pattern."""
-    if not pattern:
-        yield prefix, data
-        return
-    step, rest = pattern[0], pattern[1:]
-    if step == "*":
-        items = enumerate(data) if isinstance(data, list) else data.items() if isinstance(data, dict) else ()
-        for key, value in items:
-            yield from values_at(value, rest, prefix + (key,))
-    elif isinstance(data, dict) and step in data:
-        yield from values_at(data[step], rest, prefix + (step,))
+def values_at(data: Any, pattern: tuple) -> list[tuple[tuple, Any]]:
+    """``(path, value)`` for every value matching a path pattern, in document order."""
+    found = [((), data)]
+    for step in pattern:
+        deeper = []
+        for path, value in found:
+            if step == "*":
+                if isinstance(value, list):
+                    deeper += [(path + (index,), item) for index, item in enumerate(value)]
+                elif isinstance(value, dict):
+                    deeper += [(path + (key,), item) for key, item in value.items()]
+            elif isinstance(value, dict) and step in value:
+                deeper.append((path + (step,), value[step]))
+        if not deeper:
+            return deeper
+        found = deeper
+    return found
 
 
 def describe_path(path: tuple) -> str:
@@ -312,7 +408,7 @@ def _explain(error) -> list[SchemaError]:
     """Turn one jsonschema error into plain Swedish, pointing at the right place."""
     path = tuple(error.absolute_path)
     kind, value, schema, instance = error.validator, error.validator_value, error.schema, error.instance
-    where = f'fältet "{describe_path(path)}"' if path else "filen"
+    where = _where(path)
     if kind == "required":
         name = re.match(r"'(.*)' is a required property", error.message).group(1)
         title = schema.get("properties", {}).get(name, {}).get("title")
@@ -334,6 +430,10 @@ def _explain(error) -> list[SchemaError]:
         hint = schema.get("description", "")
         return [SchemaError(path, f"{where} har fel form: {_describe_value(instance)}. {hint}".rstrip())]
     return [SchemaError(path, f"{where} {_limit_message(kind, value)}")]
+
+
+def _where(path: tuple) -> str:
+    return f'fältet "{describe_path(path)}"' if path else "filen"
 
 
 def _limit_message(kind: str, value) -> str:

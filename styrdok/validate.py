@@ -10,6 +10,7 @@ what refers to it waits, and one note at the file counts what waits on it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -54,10 +55,12 @@ class Index:
 class Validator:
     """Collects diagnostics for one content tree."""
 
-    def __init__(self, loaded: LoadedContent, schemas: SchemaSet, workspace: Workspace | None = None):
+    def __init__(self, loaded: LoadedContent, schemas: SchemaSet, workspace: Workspace | None = None, memory=None):
         self.loaded = loaded
         self.schemas = schemas
         self.workspace = workspace
+        self.memory = memory  # a ParseCache: what the checks of a file's own text found last time
+        self.text_keys: dict[str, str] = {}  # item type -> the key of its text checks in memory
         self.diagnostics: list[Diagnostic] = list(loaded.problems)
         self.index = Index()
         self.model: dict = {}
@@ -80,7 +83,7 @@ class Validator:
         self._index(valid)
         self._check_config()
         for source in valid:
-            self._check_markdown(source)
+            self._check_text(source)
             self._check_references(source)
             self._check_self_merge(source)
         if self.governance:
@@ -175,6 +178,22 @@ class Validator:
 
     def _root_name(self) -> str:
         return self.loaded.root.name
+
+    def _check_text(self, source: SourceFile) -> None:
+        """``_check_markdown``, or what it found last time for the same file and annotations."""
+        if self.memory is None:
+            return self._check_markdown(source)
+        item_type = source.data["type"]
+        if item_type not in self.text_keys:
+            self.text_keys[item_type] = hashlib.sha256(repr(self.schemas.annotations[item_type]).encode()).hexdigest()
+        found = self.memory.remembered(source, self.text_keys[item_type])
+        if found is None:
+            before = len(self.diagnostics)
+            self._check_markdown(source)
+            found = self.diagnostics[before:]
+            self.memory.remember(source, self.text_keys[item_type], found)
+        else:
+            self.diagnostics += found
 
     def _check_markdown(self, source: SourceFile) -> None:
         for annotation in self.schemas.annotations[source.data["type"]]:
@@ -631,10 +650,11 @@ def _is_block_scalar(source: SourceFile, path: tuple) -> bool:
 
 
 def validate(loaded: LoadedContent, schemas: SchemaSet, *, period: str | None = None,
-             workspace: Workspace | None = None) -> list[Diagnostic]:
+             workspace: Workspace | None = None, memory=None) -> list[Diagnostic]:
     """Validate a loaded content tree; returns sorted diagnostics (empty when clean).
 
     With a ``workspace``, also what a build needs of it: a template for every document
-    kind, and every git version a revision table compares with.
+    kind, and every git version a revision table compares with. With a ``memory`` (a
+    ``ParseCache``), the checks of an unchanged file's own text are not run again.
     """
-    return Validator(loaded, schemas, workspace).run(period)
+    return Validator(loaded, schemas, workspace, memory).run(period)

@@ -1,4 +1,4 @@
-"""The schemas, and the fast checker that must agree with jsonschema on every input."""
+"""The schemas, and the two validators (jsonschema-rs decides, python-jsonschema explains) that must agree on every input."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import json
 import random
 from pathlib import Path
 
+import jsonschema_rs
 import pytest
+from jsonschema import Draft202012Validator
 
-from styrdok.fastcheck import Unsupported, compile_schema
 from styrdok.load import load_content
-from styrdok.schema import SchemaSet
+from styrdok.schema import SchemaSet, python_pattern
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = SchemaSet(ROOT / "schemas")
@@ -78,7 +79,16 @@ def test_schemas_use_if_then_not_one_of():
     assert '"oneOf"' not in text
 
 
-def test_fast_checker_agrees_with_jsonschema_on_content_and_mutations():
+def _patterns(schema) -> set[str]:
+    if isinstance(schema, list):
+        return set().union(*map(_patterns, schema)) if schema else set()
+    if not isinstance(schema, dict):
+        return set()
+    found = {schema["pattern"]} if isinstance(schema.get("pattern"), str) else set()
+    return found.union(*(_patterns(value) for key, value in schema.items() if key != "pattern"))
+
+
+def test_the_two_validators_agree_on_content_and_mutations():
     rng = random.Random(20251126)
     items = _content_items()
     assert len(items) >= 10
@@ -87,24 +97,36 @@ def test_fast_checker_agrees_with_jsonschema_on_content_and_mutations():
         for candidate in [item, *_mutations(item, rng, 25)]:
             expected = SCHEMAS.validator.is_valid(candidate)
             assert SCHEMAS.is_valid(candidate) == expected, json.dumps(candidate, ensure_ascii=False)[:500]
+            assert bool(SCHEMAS.errors(candidate)) == (not expected)
             checked += 1
             invalid += not expected
     assert invalid > checked // 4  # the mutations really do break things
 
 
 @pytest.mark.parametrize("value", ODD_VALUES + [[1, True], [{"a": 1}, {"a": 1.0}], 10**20, {"x": 1, "a": 2}])
-def test_fast_checker_edge_cases_agree(value):
+def test_the_two_validators_agree_on_edge_cases(value):
     schema = {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "array", "uniqueItems": True}, {"enum": [True, "x"]},
                         {"type": "object", "dependentRequired": {"x": ["a"]}, "minProperties": 1}]}
-    from jsonschema import Draft202012Validator
-    assert compile_schema(schema, None)(value) == Draft202012Validator(schema).is_valid(value)
+    assert jsonschema_rs.Draft202012Validator(schema).is_valid(value) == Draft202012Validator(schema).is_valid(value)
 
 
-def test_the_project_schemas_compile_to_the_fast_check():
-    """A keyword the fast check lacks would silently send every file through jsonschema."""
-    compile_schema(SCHEMAS.item_schema, SCHEMAS.registry.resolver(base_uri=SCHEMAS.item_schema["$id"]))
+EDGE_TEXTS = ["", "a", "abc", "abc\n", "abc\r", "\nabc", "a\nb", "a\u2028b", "fokusmal-1", "fokusmal-1\n", "Fokusmal-1",
+              "a b", "a\u00a0b", "a\ufeffb", "a\tb", "٣", "2025", "2025\n", "2025-13", "2025-08", "2025-08-31",
+              "ÅÄÖ-2025-1", "åäö", "_x", "x_y", "#a1B2c3", "#a1B2c3\n", "logo.png", "logo.PNG\n", "mall.md.j2",
+              "a/b.md.j2", "https://x", "http:/x", "N00001", "N00001\n", "x.schema.json", "x.schema.json\n"]
+PATTERNS = sorted(_patterns(SCHEMAS.documents) | {r"^\d+$", r"^\w+$", r"^\S+$", r"^[\w-]+$", r"^a.b$", r"^[^\d]+$", r"\.md$"})
 
 
-def test_unknown_keyword_is_refused_so_callers_fall_back():
-    with pytest.raises(Unsupported):
-        compile_schema({"prefixItems": [{"type": "string"}]}, None)
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_a_pattern_means_the_same_to_both_validators(pattern):
+    """ECMA-262 as JSON Schema says: $ only at the very end, ASCII \\d and \\w, Unicode \\s."""
+    fast = jsonschema_rs.Draft202012Validator({"pattern": pattern})
+    explaining = Draft202012Validator({"pattern": python_pattern(pattern)})
+    for text in EDGE_TEXTS:
+        assert fast.is_valid(text) == explaining.is_valid(text), (pattern, text)
+
+
+def test_an_id_with_a_final_newline_fails_in_both_validators():
+    item = {"type": "goal", "id": "fokusmal-1\n", "level": "council_goal", "title": "T", "number": "1", "parents": []}
+    assert not SCHEMAS.is_valid(item)
+    assert [error.path for error in SCHEMAS.errors(item)] == [("id",)]
