@@ -17,6 +17,11 @@ matches, and whose output still holds exactly those bytes, has nothing to do.
 Entries are hard-linked into the staging directory (a copy on a file system without
 hard links), so a warm build copies no bytes; a new entry is linked from the file
 just exported.
+
+Rendered Markdown is kept too (``MarkdownCache``): per document, a dependency record of
+what its last render read (``styrdok.reads``), and the Markdown and charts under the key
+of everything read. Each of these files begins with the sha256 of the rest, so a corrupt
+or foreign one is rendered anew.
 """
 
 from __future__ import annotations
@@ -95,8 +100,9 @@ class ExportCache:
             pass
 
     def prune(self) -> None:
-        """Remove entries no build has used for ``UNUSED_DAYS`` days, and what killed
-        builds left (temporary files, an entry without its hash) after an hour."""
+        """Remove entries no build has used for ``UNUSED_DAYS`` days (rendered Markdown and
+        dependency records too), and what killed builds left (temporary files, an entry
+        without its hash) after an hour."""
         now = time.time()
         try:
             for path in self.directory.glob("[0-9a-f][0-9a-f]/*"):  # not the stamps in outputs/
@@ -106,6 +112,9 @@ class ExportCache:
                 except FileNotFoundError:
                     stale = now - path.stat().st_mtime > 3600
                 if stale:
+                    path.unlink(missing_ok=True)
+            for path in [*self.directory.glob("markdown/??/*"), *self.directory.glob("records/*")]:
+                if now - path.stat().st_mtime > (UNUSED_DAYS * 86400 if path.suffix == ".json" else 3600):
                     path.unlink(missing_ok=True)
         except OSError:
             pass
@@ -144,6 +153,55 @@ class ExportCache:
         return self.directory / key[:2] / f"{key}.{fmt}"
 
 
+class MarkdownCache:
+    """Rendered documents of one cache directory: dependency records by the render's
+    context, Markdown by the key of every input it read."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def reads(self, context: str) -> dict | None:
+        """The dependency record last written for ``context``, or None."""
+        return _read_checked(self.directory / "records" / f"{context}.json")
+
+    def markdown(self, key: str) -> dict | None:
+        """The rendered document kept under ``key`` ({"markdown", "charts"}), or None."""
+        entry = _read_checked(self.directory / "markdown" / key[:2] / f"{key}.json")
+        return entry if entry is not None and entry.get("key") == key else None
+
+    def store(self, context: str, reads: dict, key: str, rendered: dict) -> None:
+        """Keep a render: its Markdown under ``key`` and what it read under ``context``."""
+        _write_checked(self.directory / "markdown" / key[:2] / f"{key}.json", {**rendered, "key": key})
+        _write_checked(self.directory / "records" / f"{context}.json", reads)
+
+
+def _write_checked(path: Path, data: dict) -> None:
+    """``data`` as JSON after a line with its sha256, replaced atomically; a cache that
+    cannot be written only costs the next build time."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        temporary.write_text(hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n" + text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+def _read_checked(path: Path) -> dict | None:
+    """What ``_write_checked`` wrote, if its hash still matches (the file is marked as used)."""
+    try:
+        digest, _, text = path.read_text(encoding="utf-8").partition("\n")
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+            return None
+        data = json.loads(text)
+        with suppress(OSError):
+            os.utime(path)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def inputs_stamp(paths: list[Path], git_directory: Path, options: str) -> str:
     """The sha256 of every file under ``paths`` (path and bytes), the git commit and refs
     and status seen from ``git_directory``, styrdok's code and tools, and the build's ``options``."""
@@ -180,11 +238,17 @@ def _settings(search_path: tuple[Path, ...], branding: Branding, contents_depth:
 
 
 @functools.cache
-def _tools() -> str:
-    """styrdok's code, and the versions of pandoc, typst and the fonts (matplotlib's)."""
+def code_digest() -> str:
+    """sha256 of styrdok's own code (every module's name and bytes)."""
     code = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):
         code.update(path.name.encode() + b"\0" + path.read_bytes())
+    return code.hexdigest()
+
+
+@functools.cache
+def _tools() -> str:
+    """styrdok's code, and the versions of pandoc, typst and the fonts (matplotlib's)."""
     versions = []
     for name in ("pypandoc-binary", "typst", "matplotlib"):
         try:
@@ -197,7 +261,7 @@ def _tools() -> str:
         if binary.is_file():
             stat = binary.stat()
             versions.append(f"pandoc {stat.st_size} {stat.st_mtime_ns}")
-    return f"styrdok {code.hexdigest()}\n" + "\n".join(versions)
+    return f"styrdok {code_digest()}\n" + "\n".join(versions)
 
 
 def _images(markdown: str) -> str:

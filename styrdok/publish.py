@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .branding import Presentation
-from .cache import DIRECTORY as CACHE_DIRECTORY, ExportCache, inputs_stamp
+from .cache import DIRECTORY as CACHE_DIRECTORY, ExportCache, MarkdownCache, inputs_stamp
 from .export import FORMATS, ExportError, export
-from . import gitsource, history
+from . import gitsource, history, reads
 from .model import Content, Item, build_model
 from .outputdir import OutputDir, PublishError, sha256_of
 from .pipeline import CheckResult, SetupError, check, schema_dir_for
 from .project import Branding, Templates, default_branding
 from .provenance import provenance_of
-from .render import Renderer, RenderError
+from .render import RenderError
+from .rendering import DocumentRenderer
 from .revisions import RevisionTable, revision_table
 from .validate import MEMO_SUFFIX
 
@@ -35,10 +36,12 @@ class Artifact:
     format: str
     path: Path
     sha256: str
+    content_sha256: str | None = None  # of what the document was made from (its provenance)
 
     def entry(self) -> dict:
         """The artifact as the manifest lists it."""
-        return {"document": self.document, "format": self.format, "path": self.path.name, "sha256": self.sha256}
+        entry = {"document": self.document, "format": self.format, "path": self.path.name, "sha256": self.sha256}
+        return {**entry, "content_sha256": self.content_sha256} if self.content_sha256 else entry
 
 
 def build(content: Path, output: Path, *, documents: list[str] | None = None, formats: set[str] | None = None,
@@ -66,26 +69,30 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     model = build_model(result.loaded, result.schemas)
     chosen = _choose(model.documents, documents)
     origin = provenance_of(result.loaded, [result.schemas.dir, *templates.search_path, *inputs])
-    renderer = Renderer(model, templates, provenance=origin, branding=branding)
+    renderer = DocumentRenderer(model, result.loaded, templates, branding, origin, _shared_inputs(result.schemas.dir, inputs),
+                                MarkdownCache(cache.directory), lambda doc: _revision_tables(doc, model, content, templates))
     timestamp = origin.timestamp
     jobs = [(doc, template, stem) for doc in chosen for template, stem in _outputs(doc, templates)]
     _check_names(jobs)
     looks = {doc.id: Presentation(templates, branding, templates.kind(doc.kind).contents_depth) for doc in chosen}
     formats = formats or set(FORMATS)
     try:
-        revisions, missing = {}, []
+        markdown, digests, missing = {}, {}, []
         for doc in chosen:
             try:
-                revisions[doc.id] = _revision_tables(doc, model, content, templates)
+                for _doc, template, stem in (job for job in jobs if job[0] is doc):
+                    markdown[stem], provenance = renderer.render(doc, template, stem)
+                    digests[stem] = provenance and provenance.content_sha256
             except history.HistoryMissing as gap:
                 missing.append(gap)
-        built = [doc for doc in chosen if doc.id in revisions]
-        jobs = [job for job in jobs if job[0].id in revisions]
-        markdown = {stem: renderer.render(doc, template, revisions[doc.id]) for doc, template, stem in jobs}
+        built = [doc for doc in chosen if doc.id not in {gap.document for gap in missing}]
+        jobs = [job for job in jobs if job[0] in built]
         with target.locked():
             staging = target.staging()
             artifacts = _export_all(jobs, markdown, staging, formats, timestamp, looks, progress,
                                     workers=workers or os.cpu_count() or 1, cache=cache)
+            for artifact in artifacts:
+                artifact.content_sha256 = digests[artifact.path.stem]
             target.switch(staging, [artifact.entry() for artifact in artifacts], origin.as_dict(),
                           keep=_kept(model.documents, built, formats))
             cache.prune()
@@ -119,6 +126,14 @@ class IncompleteBuild(Exception):
         self.artifacts, self.failures = artifacts, failures
 
 
+def _shared_inputs(schemas: Path, inputs: tuple[Path, ...]) -> dict[str, Path]:
+    """The files every document is made from besides content and templates, by a name that
+    is the same in every copy of the repository: the schemas, the project file and the logo."""
+    shared = {f"schemas/{path.relative_to(schemas).as_posix()}": path
+              for path in sorted(schemas.rglob("*")) if path.is_file()}
+    return {**shared, **{path.name: path for path in inputs if path.is_file()}}
+
+
 def _inputs_stamp(content: Path, schemas: Path | None, templates: Templates, branding: Branding,
                   inputs: tuple[Path, ...], documents: list[str] | None, formats: set[str] | None) -> str:
     """What a build's output depends on, as one sha256 (``cache.inputs_stamp``)."""
@@ -149,6 +164,7 @@ def _revision_tables(document: Item, model: Content, content: Path, templates: T
             earlier = gitsource.load_version(repo, block["since"], gitsource.relative_path(repo, content))
         except gitsource.VersionInvalid as invalid:
             raise BuildError(f'{document.id}: innehållet vid versionen {block["since"]} har {len(invalid.diagnostics)} fel') from None
+        reads.version_read(block["since"], earlier.commit)
         old = build_model(earlier.loaded, earlier.schemas)
         if block["document"] not in old.items:
             raise BuildError(f'{document.id}: dokumentet {block["document"]} finns inte vid versionen {block["since"]}')

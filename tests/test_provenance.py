@@ -71,7 +71,8 @@ def test_every_file_carries_its_provenance(built):
     assert manifest["provenance"]["commit"] == commit
     assert manifest["provenance"]["commit_date"].startswith("2025-09-16T08:00:00")
     assert manifest["provenance"]["modified"] is False
-    digest = manifest["provenance"]["content_sha256"]
+    digest = next(a["content_sha256"] for a in manifest["artifacts"] if a["path"] == f"{PLAN}.pdf")
+    assert len(manifest["provenance"]["content_sha256"]) == 64  # the whole content's, beside each document's own
     line = f"Version {commit[:7]} · 16 september 2025"
     output = repo / "output"
     markdown = (output / f"{PLAN}.md").read_text(encoding="utf-8")
@@ -81,7 +82,7 @@ def test_every_file_carries_its_provenance(built):
     pdf = PdfReader(str(output / f"{PLAN}.pdf"))
     assert line in pdf.pages[2].extract_text()  # the footer
     assert pdf.metadata.subject == (f"Versionsnummer: {commit}; Versionens datum: 16 september 2025; "
-                                    f"Innehållets kontrollsumma (SHA-256): {digest}")
+                                    f"Underlagets kontrollsumma (SHA-256): {digest}")
     assert pdf.metadata["/CreationDate"].startswith("D:20250916080000")
     word = zipfile.ZipFile(output / f"{PLAN}.docx")
     assert line in word.read("docProps/custom.xml").decode("utf-8")
@@ -92,7 +93,8 @@ def test_every_file_carries_its_provenance(built):
 def test_the_colophon_gives_every_detail_in_every_format(built):
     repo = built[0]
     commit = _git(repo, "rev-parse", "HEAD")
-    digest = json.loads((repo / "output" / "manifest.json").read_text(encoding="utf-8"))["provenance"]["content_sha256"]
+    artifacts = json.loads((repo / "output" / "manifest.json").read_text(encoding="utf-8"))["artifacts"]
+    digest = next(a["content_sha256"] for a in artifacts if a["path"] == f"{PLAN}.md")
     output = repo / "output"
     pdf = PdfReader(str(output / f"{PLAN}.pdf"))
     texts = {
