@@ -21,8 +21,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from babel.dates import format_date
-
 from .git import GitError, git_text, run_git
 from .load import LoadedContent
 
@@ -50,6 +48,8 @@ class Provenance:
         """The commit's date in Swedish ("26 november 2026"), "" outside git."""
         if not self.commit_date:
             return ""
+        from babel.dates import format_date  # loaded when a document is rendered
+
         return format_date(date.fromisoformat(self.commit_date[:10]), "d MMMM y", locale="sv_SE")
 
     def details(self) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .branding import Presentation
 from .cache import DIRECTORY as CACHE_DIRECTORY, ExportCache, MarkdownCache, inputs_stamp
@@ -22,10 +23,10 @@ from .outputdir import OutputDir, PublishError, sha256_of
 from .pipeline import CheckResult, SetupError, check, schema_dir_for
 from .project import Branding, Templates, default_branding
 from .provenance import provenance_of
-from .render import RenderError
-from .rendering import DocumentRenderer
-from .revisions import RevisionTable, revision_table
 from .validate import MEMO_SUFFIX
+
+if TYPE_CHECKING:
+    from .revisions import RevisionTable
 
 
 @dataclass
@@ -60,9 +61,12 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     target = OutputDir(output)
     cache = ExportCache(target.path.with_name(CACHE_DIRECTORY))
     stamp = _inputs_stamp(content, schemas, templates, branding, inputs, documents, formats)
-    unchanged = cache.unchanged(target.path, stamp)
+    unchanged = cache.unchanged(target.path, stamp, content)
     if unchanged is not None:  # the output is this very build already
         return [Artifact(a["document"], a["format"], target.path / a["path"], a["sha256"]) for a in unchanged["artifacts"]]
+    from .render import RenderError
+    from .rendering import DocumentRenderer  # rendering's libraries load only when there is work
+
     result = check(content, schemas, templates=templates)
     if result.errors:
         raise ContentInvalid(result)
@@ -102,7 +106,7 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
         artifact.path = target.path / artifact.path.name
     if missing:
         raise IncompleteBuild(artifacts, missing)
-    cache.record(target.path, stamp)
+    cache.record(target.path, stamp, renderer.versions)
     return artifacts
 
 
@@ -156,6 +160,8 @@ def _choose(available: list[Item], wanted: list[str] | None) -> list[Item]:
 
 def _revision_tables(document: Item, model: Content, content: Path, templates: Templates) -> dict[str, RevisionTable]:
     """For each ``revisions`` block: the plan at that earlier git version, compared with now."""
+    from .revisions import revision_table
+
     tables = {}
     for block in (b["revisions"] for b in document.contents if "revisions" in b):
         history.require(document.id, content, block["since"])

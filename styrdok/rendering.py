@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from importlib.metadata import version
+
+import babel
+import jinja2
 from pathlib import Path
 from typing import Callable
 
@@ -53,12 +55,13 @@ class DocumentRenderer:
             self.shared_files.append(path.resolve())
         self.shared["styrdok"] = code_digest()
         self.shared["utseende"] = _branding_digest(branding)
-        self.setting = "\n".join([FORMAT, code_digest(), version("jinja2"), version("babel"), repr(branding),
+        self.setting = "\n".join([FORMAT, code_digest(), jinja2.__version__, babel.__version__, repr(branding),
                                   repr(templates), repr((origin.commit, origin.commit_date, origin.timestamp)),
                                   structure_digest(model)])
         self._templates: dict[str, tuple[str, Path] | None] = {}
         self._repo: Path | None = None
         self._revisions: dict[str, tuple[dict, Reads]] = {}
+        self.versions: dict[str, str] = {}  # every earlier version the documents read: ref -> commit
 
     def render(self, document: Item, template: str, stem: str) -> tuple[Rendered, Provenance | None]:
         """The Markdown of ``stem`` and the document's provenance: from the cache when every
@@ -72,6 +75,7 @@ class DocumentRenderer:
             self.renderer.render(document, template, revisions)  # to learn what it reads
             provenance = self._provenance(reads)
             rendered = self.renderer.render(document, template, revisions, provenance=provenance)
+        self.versions.update(reads.versions)
         if provenance is None or self._provenance(reads) != provenance:
             return rendered, None  # an input vanished while rendering, or reads vary: keep nothing
         self.cache.store(context, reads.as_dict(), self._key(context, provenance),
@@ -96,6 +100,8 @@ class DocumentRenderer:
                 return None
             provenance = self._provenance(reads)
             entry = self.cache.markdown(self._key(context, provenance)) if provenance else None
+            if entry:
+                self.versions.update(reads.versions)
             return (Rendered(entry["markdown"], _charts(entry["charts"])), provenance) if entry else None
         except (KeyError, TypeError, ValueError, AttributeError):  # a foreign record or entry
             return None
