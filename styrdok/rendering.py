@@ -5,14 +5,17 @@ files, templates, earlier versions) and of its context: the content's structure,
 templates' search path and kinds, the branding, the commit and timestamp, and styrdok's
 code. The last render's dependency record names what it read; when those inputs still
 hash as they did, the Markdown kept under that key is used. Otherwise the document is
-rendered, twice: the first render finds what the document reads, which its provenance
-covers (``Provenance.for_document``); the second writes that provenance.
+rendered: the render finds what the document reads, which its provenance covers
+(``Provenance.for_document``), so it shows a stand-in for the checksum, replaced once
+the render is done; only when the document's "modified" mark differs from the build's
+does it render a second time.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import secrets
 
 import babel
 import jinja2
@@ -56,11 +59,13 @@ class DocumentRenderer:
         self.shared["styrdok"] = code_digest()
         self.shared["utseende"] = _branding_digest(branding)
         self.setting = "\n".join([FORMAT, code_digest(), jinja2.__version__, babel.__version__, repr(branding),
-                                  repr(templates), repr((origin.commit, origin.commit_date, origin.timestamp)),
+                                  repr(templates), repr(dataclasses.replace(origin, content_sha256="", modified=False,
+                                                                            changed=frozenset())),
                                   structure_digest(model)])
         self._templates: dict[str, tuple[str, Path] | None] = {}
         self._repo: Path | None = None
         self._revisions: dict[str, tuple[dict, Reads]] = {}
+        self._stand_in = dataclasses.replace(origin, content_sha256=secrets.token_hex(32), changed=frozenset())
         self.versions: dict[str, str] = {}  # every earlier version the documents read: ref -> commit
 
     def render(self, document: Item, template: str, stem: str) -> tuple[Rendered, Provenance | None]:
@@ -71,10 +76,14 @@ class DocumentRenderer:
         if kept is not None:
             return kept
         revisions, reads = self._revision_tables(document)
+        stand_in = self._stand_in
         with recording(self.model, reads):
-            self.renderer.render(document, template, revisions)  # to learn what it reads
+            rendered = self.renderer.render(document, template, revisions, provenance=stand_in)
             provenance = self._provenance(reads)
-            rendered = self.renderer.render(document, template, revisions, provenance=provenance)
+            if provenance is None or provenance.modified != stand_in.modified:  # None: the build's own
+                rendered = self.renderer.render(document, template, revisions, provenance=provenance)
+            else:
+                rendered = Rendered(rendered.replace(stand_in.content_sha256, provenance.content_sha256), rendered.charts)
         self.versions.update(reads.versions)
         if provenance is None or self._provenance(reads) != provenance:
             return rendered, None  # an input vanished while rendering, or reads vary: keep nothing
