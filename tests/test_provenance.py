@@ -131,3 +131,22 @@ def test_verify_usage_errors(built):
     assert missing_ref.returncode == 2 and '"finns-inte" är ingen känd version' in missing_ref.stderr
     missing_file = _styrdok(built[0], "verify", "output/saknas.pdf", "--ref", "HEAD")
     assert missing_file.returncode == 2 and "Traceback" not in missing_file.stderr
+
+
+def test_an_uncommitted_edit_marks_only_the_documents_made_from_it(tmp_path):
+    repo = _repository(tmp_path / "repo")
+    measure = repo / "content" / "atgarder" / "atgard-sprakstodjande-insatser.yaml"  # shown in the plan
+    measure.write_text(measure.read_text(encoding="utf-8").replace("så att både individer", "så att både unga", 1),
+                       encoding="utf-8")
+    run = _styrdok(repo, "build", PLAN, "--format", "md")
+    assert run.returncode == 0, run.stderr
+    output = repo / "output"
+    plan = (output / f"{PLAN}.md").read_text(encoding="utf-8")
+    memo = (output / f"{PLAN}-tjansteskrivelse.md").read_text(encoding="utf-8")
+    assert "Utkast efter version" in plan and "så att både unga" in plan
+    assert "Utkast efter version" not in memo and "provenance: \"Version " in memo
+    manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["provenance"]["modified"] is True
+    digests = {a["path"]: a["content_sha256"] for a in manifest["artifacts"]}
+    assert digests[f"{PLAN}.md"] != digests[f"{PLAN}-tjansteskrivelse.md"]
+    assert f"kontrollsumma (SHA-256): {digests[f'{PLAN}.md']}" in plan
