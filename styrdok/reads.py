@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from .model import Content, Item
 
-UNNOTED = frozenset({"id", "type_name", "source_file", "__class__", "__dict__"})
+UNNOTED = frozenset({"id", "type_name", "source_file", "__class__"})
 
 
 @dataclass

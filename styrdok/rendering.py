@@ -16,11 +16,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import secrets
+from pathlib import Path
+from typing import Callable
 
 import babel
 import jinja2
-from pathlib import Path
-from typing import Callable
 
 from . import gitsource
 from .cache import MarkdownCache, code_digest
