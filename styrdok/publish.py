@@ -93,6 +93,7 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
         jobs = [job for job in jobs if job[0] in built]
         with target.locked():
             staging = target.staging()
+            renderer.keep()
             artifacts = _export_all(jobs, markdown, staging, formats, timestamp, looks, progress,
                                     workers=workers or os.cpu_count() or 1, cache=cache)
             for artifact in artifacts:

@@ -67,6 +67,7 @@ class DocumentRenderer:
         self._revisions: dict[str, tuple[dict, Reads]] = {}
         self._stand_in = dataclasses.replace(origin, content_sha256=secrets.token_hex(32), changed=frozenset())
         self.versions: dict[str, str] = {}  # every earlier version the documents read: ref -> commit
+        self._new: list[tuple] = []  # renders to keep once the build may write beside its output
 
     def render(self, document: Item, template: str, stem: str) -> tuple[Rendered, Provenance | None]:
         """The Markdown of ``stem`` and the document's provenance: from the cache when every
@@ -87,9 +88,15 @@ class DocumentRenderer:
         self.versions.update(reads.versions)
         if provenance is None or self._provenance(reads) != provenance:
             return rendered, None  # an input vanished while rendering, or reads vary: keep nothing
-        self.cache.store(context, reads.as_dict(), self._key(context, provenance),
-                         {"markdown": str(rendered), "charts": [dataclasses.asdict(c) for c in rendered.charts]})
+        self._new.append((context, reads.as_dict(), self._key(context, provenance),
+                          {"markdown": str(rendered), "charts": [dataclasses.asdict(c) for c in rendered.charts]}))
         return rendered, provenance
+
+    def keep(self) -> None:
+        """Write this build's new renders into the cache (once the output is known to be styrdok's)."""
+        for entry in self._new:
+            self.cache.store(*entry)
+        self._new.clear()
 
     def _revision_tables(self, document: Item) -> tuple[dict, Reads]:
         """The document's revision tables, and a record of what making them read (once per build)."""
