@@ -38,6 +38,48 @@ class Reads:
     def from_dict(cls, data: dict) -> Reads:
         return cls(set(data["files"]), set(data["templates"]), dict(data["versions"]))
 
+    def update(self, other: Reads) -> None:
+        self.files |= other.files
+        self.templates |= other.templates
+        self.versions.update(other.versions)
+
+
+class Noted(dict):
+    """Values made beforehand (a document's revision tables) with what making them read:
+    a render that looks at them has read that too."""
+
+    def __init__(self, values: dict, reads: Reads):
+        super().__init__(values)
+        self.reads = reads
+
+    def _note(self) -> None:
+        if _active is not None:
+            _active.update(self.reads)
+
+    def __getitem__(self, key):
+        self._note()
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self._note()
+        return super().get(key, default)
+
+    def __contains__(self, key) -> bool:
+        self._note()
+        return super().__contains__(key)
+
+    def __iter__(self):
+        self._note()
+        return super().__iter__()
+
+    def items(self):
+        self._note()
+        return super().items()
+
+    def values(self):
+        self._note()
+        return super().values()
+
 
 _active: Reads | None = None
 _lock = threading.RLock()  # one recording at a time: the items' classes are swapped while it lasts

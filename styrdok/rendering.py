@@ -31,7 +31,7 @@ from .outputdir import sha256_of
 from .pipeline import SetupError
 from .project import Branding, Templates
 from .provenance import Provenance
-from .reads import Reads, recording, structure_digest
+from .reads import Noted, Reads, recording, structure_digest
 from .render import Rendered, Renderer
 
 FORMAT = "styrdok markdown cache 1"  # changes when the key's recipe changes
@@ -64,7 +64,7 @@ class DocumentRenderer:
                                   structure_digest(model)])
         self._templates: dict[str, tuple[str, Path] | None] = {}
         self._repo: Path | None = None
-        self._revisions: dict[str, tuple[dict, Reads]] = {}
+        self._revisions: dict[str, Noted] = {}
         self._stand_in = dataclasses.replace(origin, content_sha256=secrets.token_hex(32), changed=frozenset())
         self.versions: dict[str, str] = {}  # every earlier version the documents read: ref -> commit
         self._new: list[tuple] = []  # renders to keep once the build may write beside its output
@@ -76,7 +76,7 @@ class DocumentRenderer:
         kept = self._kept(context)
         if kept is not None:
             return kept
-        revisions, reads = self._revision_tables(document)
+        revisions, reads = self._revision_tables(document), Reads()
         stand_in = self._stand_in
         with recording(self.model, reads):
             rendered = self.renderer.render(document, template, revisions, provenance=stand_in)
@@ -98,14 +98,14 @@ class DocumentRenderer:
             self.cache.store(*entry)
         self._new.clear()
 
-    def _revision_tables(self, document: Item) -> tuple[dict, Reads]:
-        """The document's revision tables, and a record of what making them read (once per build)."""
+    def _revision_tables(self, document: Item) -> Noted:
+        """The document's revision tables (made once per build), noting what making them
+        read into the record of a render that looks at them."""
         if document.id not in self._revisions:
             reads = Reads()
             with recording(self.model, reads):
-                self._revisions[document.id] = (self.revisions(document), reads)
-        tables, reads = self._revisions[document.id]
-        return tables, Reads(set(reads.files), set(reads.templates), dict(reads.versions))
+                self._revisions[document.id] = Noted(self.revisions(document), reads)
+        return self._revisions[document.id]
 
     def _kept(self, context: str) -> tuple[Rendered, Provenance] | None:
         """The kept render for ``context``, if what it read is unchanged."""
