@@ -686,14 +686,18 @@ def warm_and_noop(ctx: Context) -> tuple[dict[str, list[float]], list[str]]:
                 "b warm build (one measure edited)": warm,
                 "c no-op build (nothing changed)": lambda: clone.build(output),
             })
+            unedited = Path(directory) / "cold-1" / "output"  # the first cold build, before any edit
+            shown = [md.name for md in sorted(output.glob("*.md")) if md.read_bytes() != (unedited / md.name).read_bytes()]
+            WARM["shown"] = f"{len(shown)} of {len(list(output.glob('*.md')))} documents show the measure and are rendered " \
+                            f"and exported again: {', '.join(name[:-3] for name in shown)}"
     notes = ["python build.py in a git clone of the checkout (the example's revision tables need its history); "
-             "the edit stays uncommitted, as in a preview or a pre-commit hook",
+             "the edit stays uncommitted, as in a preview or a pre-commit hook", WARM["shown"],
              "b includes writing the edited measure; c runs right after b, on the same output",
              f"best of {ctx.repeats} after one warm-up, interleaved"]
     return WARM["rounds"], notes
 
 
-WARM: dict[str, dict[str, list[float]]] = {}
+WARM: dict[str, object] = {}  # the race's rounds, and which documents the edit changed
 
 
 @target("warm", "build the example after editing one measure vs a cold build")

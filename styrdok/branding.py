@@ -25,10 +25,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
 from .project import Branding, Templates, default_branding
-from .template_errors import explain
 
 PANDOC_DIR = "pandoc"
 _lock = threading.RLock()  # generated files are made once, also when two exports ask at once
@@ -80,6 +77,10 @@ class Presentation:
             return _generated(_reference_docx(self.branding), "docx")
 
     def _stylesheet(self) -> Path:
+        import jinja2  # imported when a build exports, not for one with nothing to do
+
+        from .template_errors import explain
+
         source = self._find("styrdok.css")
         environment = jinja2.Environment(undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                          keep_trailing_newline=True, autoescape=False)

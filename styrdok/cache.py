@@ -10,20 +10,26 @@ versions of pandoc, typst and the fonts). An entry is used only when its bytes m
 hash, so a corrupt or foreign entry is made anew, never trusted.
 
 A build that succeeded also leaves a stamp per output (``outputs/<sha256 of its path>``):
-the digest of every input file's path and bytes, the git commit and refs, and the
-build's options, with the sha256 of the manifest it published. A build whose stamp
-matches, and whose output still holds exactly those bytes, has nothing to do.
+the digest of every input file's path and bytes, the git commit and status, and the
+build's options, with the sha256 of the manifest it published and the commit each
+earlier version its documents compared with had. A build whose stamp matches, whose
+earlier versions still name those commits, and whose output still holds exactly those
+bytes, has nothing to do.
 
 Entries are hard-linked into the staging directory (a copy on a file system without
 hard links), so a warm build copies no bytes; a new entry is linked from the file
 just exported.
+
+Rendered Markdown is kept too (``MarkdownCache``): per document, a dependency record of
+what its last render read (``styrdok.reads``), and the Markdown and charts under the key
+of everything read. Each of these files begins with the sha256 of the rest, so a corrupt
+or foreign one is rendered anew.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
 import importlib.util
 import json
 import os
@@ -36,7 +42,7 @@ from pathlib import Path
 from .branding import PANDOC_DIR, Presentation
 from .git import GitError, git_text
 from .outputdir import MANIFEST, _link, sha256_of
-from .parse_cache import DIRECTORY
+from .parse_cache import DIRECTORY  # noqa: F401 (the one cache directory, for publish and the tests)
 from .project import Branding
 
 FORMAT = "styrdok export cache 1"  # changes when the key's recipe changes
@@ -95,8 +101,9 @@ class ExportCache:
             pass
 
     def prune(self) -> None:
-        """Remove entries no build has used for ``UNUSED_DAYS`` days, and what killed
-        builds left (temporary files, an entry without its hash) after an hour."""
+        """Remove entries no build has used for ``UNUSED_DAYS`` days (rendered Markdown and
+        dependency records too), and what killed builds left (temporary files, an entry
+        without its hash) after an hour."""
         now = time.time()
         try:
             for path in self.directory.glob("[0-9a-f][0-9a-f]/*"):  # not the stamps in outputs/
@@ -107,16 +114,23 @@ class ExportCache:
                     stale = now - path.stat().st_mtime > 3600
                 if stale:
                     path.unlink(missing_ok=True)
+            for path in [*self.directory.glob("markdown/??/*"), *self.directory.glob("records/*")]:
+                if now - path.stat().st_mtime > (UNUSED_DAYS * 86400 if path.suffix == ".json" else 3600):
+                    path.unlink(missing_ok=True)
         except OSError:
             pass
 
-    def unchanged(self, output: Path, stamp: str) -> dict | None:
-        """The manifest of ``output`` if the last build recorded ``stamp`` for it and every
-        file there still has the bytes the manifest lists; else None."""
+    def unchanged(self, output: Path, stamp: str, git_directory: Path) -> dict | None:
+        """The manifest of ``output`` if the last build recorded ``stamp`` for it, the git
+        refs its documents read name the same commits, and every file there still has the
+        bytes the manifest lists; else None."""
         try:
-            recorded, manifest_sha256 = self._stamp_file(output).read_text(encoding="ascii").split()
+            line, versions = self._stamp_file(output).read_text(encoding="utf-8").split("\n", 1)
+            recorded, manifest_sha256 = line.split()
             manifest_path = output / MANIFEST
             if recorded != stamp or sha256_of(manifest_path) != manifest_sha256:
+                return None
+            if not _same_commits(git_directory, json.loads(versions)):
                 return None
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
             for artifact in manifest["artifacts"]:
@@ -126,13 +140,15 @@ class ExportCache:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def record(self, output: Path, stamp: str) -> None:
-        """Note that ``output`` now holds the build of ``stamp``."""
+    def record(self, output: Path, stamp: str, versions: dict[str, str]) -> None:
+        """Note that ``output`` now holds the build of ``stamp``, whose documents read the
+        earlier ``versions`` (git ref -> commit)."""
         path = self._stamp_file(output)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-            temporary.write_text(f"{stamp} {sha256_of(output / MANIFEST)}\n", encoding="ascii")
+            text = f"{stamp} {sha256_of(output / MANIFEST)}\n{json.dumps(versions, sort_keys=True)}"
+            temporary.write_text(text, encoding="utf-8")
             os.replace(temporary, path)
         except OSError:
             pass
@@ -142,6 +158,55 @@ class ExportCache:
 
     def _entry(self, key: str, fmt: str) -> Path:
         return self.directory / key[:2] / f"{key}.{fmt}"
+
+
+class MarkdownCache:
+    """Rendered documents of one cache directory: dependency records by the render's
+    context, Markdown by the key of every input it read."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def reads(self, context: str) -> dict | None:
+        """The dependency record last written for ``context``, or None."""
+        return _read_checked(self.directory / "records" / f"{context}.json")
+
+    def markdown(self, key: str) -> dict | None:
+        """The rendered document kept under ``key`` ({"markdown", "charts"}), or None."""
+        entry = _read_checked(self.directory / "markdown" / key[:2] / f"{key}.json")
+        return entry if entry is not None and entry.get("key") == key else None
+
+    def store(self, context: str, reads: dict, key: str, rendered: dict) -> None:
+        """Keep a render: its Markdown under ``key`` and what it read under ``context``."""
+        _write_checked(self.directory / "markdown" / key[:2] / f"{key}.json", {**rendered, "key": key})
+        _write_checked(self.directory / "records" / f"{context}.json", reads)
+
+
+def _write_checked(path: Path, data: dict) -> None:
+    """``data`` as JSON after a line with its sha256, replaced atomically; a cache that
+    cannot be written only costs the next build time."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        temporary.write_text(hashlib.sha256(text.encode("utf-8")).hexdigest() + "\n" + text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+def _read_checked(path: Path) -> dict | None:
+    """What ``_write_checked`` wrote, if its hash still matches (the file is marked as used)."""
+    try:
+        digest, _, text = path.read_text(encoding="utf-8").partition("\n")
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+            return None
+        data = json.loads(text)
+        with suppress(OSError):
+            os.utime(path)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def inputs_stamp(paths: list[Path], git_directory: Path, options: str) -> str:
@@ -158,13 +223,27 @@ def inputs_stamp(paths: list[Path], git_directory: Path, options: str) -> str:
 
 
 def _git_state(directory: Path, paths: list[Path]) -> str:
-    """HEAD, every ref (a moved tag changes a revision table) and the uncommitted changes
-    among ``paths`` (the provenance's "modified"); "" outside git."""
+    """HEAD and the uncommitted changes among ``paths`` (the provenance's "modified");
+    "" outside git. (Other refs matter only as the earlier versions the documents
+    compare with, which the stamp checks by themselves.)"""
     try:
-        return (git_text(directory, "show-ref", "--head") + "\n"
+        return (git_text(directory, "rev-parse", "--verify", "--quiet", "HEAD") + "\n"
                 + git_text(directory, "status", "--porcelain", "--", *map(str, paths)))
     except GitError:
         return ""
+
+
+def _same_commits(directory: Path, versions: dict[str, str]) -> bool:
+    """Whether each git ref still names the commit given for it."""
+    if not versions:
+        return True
+    if any(ref.startswith("-") for ref in versions):
+        return False
+    try:
+        found = git_text(directory, "rev-parse", *(f"{ref}^{{commit}}" for ref in versions)).split()
+    except GitError:
+        return False
+    return found == list(versions.values())
 
 
 def _settings(search_path: tuple[Path, ...], branding: Branding, contents_depth: int) -> str:
@@ -180,24 +259,36 @@ def _settings(search_path: tuple[Path, ...], branding: Branding, contents_depth:
 
 
 @functools.cache
-def _tools() -> str:
-    """styrdok's code, and the versions of pandoc, typst and the fonts (matplotlib's)."""
+def code_digest() -> str:
+    """sha256 of styrdok's own code (every module's name and bytes)."""
     code = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):
         code.update(path.name.encode() + b"\0" + path.read_bytes())
-    versions = []
-    for name in ("pypandoc-binary", "typst", "matplotlib"):
-        try:
-            versions.append(f"{name} {importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            versions.append(f"{name} none")
+    return code.hexdigest()
+
+
+@functools.cache
+def _tools() -> str:
+    """styrdok's code, and the versions of pandoc, typst and the fonts (matplotlib's)."""
+    versions = [_installed(distribution, module) for distribution, module in
+                (("pypandoc_binary", "pypandoc"), ("typst", "typst"), ("matplotlib", "matplotlib"))]
     pandoc = importlib.util.find_spec("pypandoc")  # the bundled binary, found without importing pypandoc
     if pandoc and pandoc.origin:
         binary = Path(pandoc.origin).parent / "files" / "pandoc"
         if binary.is_file():
             stat = binary.stat()
             versions.append(f"pandoc {stat.st_size} {stat.st_mtime_ns}")
-    return f"styrdok {code.hexdigest()}\n" + "\n".join(versions)
+    return f"styrdok {code_digest()}\n" + "\n".join(versions)
+
+
+def _installed(distribution: str, module: str) -> str:
+    """The installed version of a package, from its metadata directory's name (without
+    importing it or ``importlib.metadata``, which a build with nothing to do would pay for)."""
+    spec = importlib.util.find_spec(module)
+    if not spec or not spec.origin:
+        return f"{distribution} none"
+    found = sorted(p.name for p in Path(spec.origin).parent.parent.glob(f"{distribution}-*.dist-info"))
+    return f"{distribution} {' '.join(found) or 'unknown'}"
 
 
 def _images(markdown: str) -> str:

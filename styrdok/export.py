@@ -25,7 +25,6 @@ from . import charts as charting
 from . import images
 from . import htmlcheck, markup
 from .branding import BrandingError, Presentation
-from .docx_finish import finish_docx
 from .fonts import font_dir
 from .pipeline import PACKAGE_ROOT
 from .typeset import TypesetError, typeset
@@ -95,6 +94,8 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
                 if run.to == "html":
                     _check_html(run.temp, run.target.name)
                 if run.to == "docx":
+                    from .docx_finish import finish_docx  # lxml loads only when Word files are made
+
                     finish_docx(run.temp)  # contents, table widths, header and footer values
                 staged[run.temp] = run.target
         for temp, path in list(staged.items()):

@@ -49,6 +49,9 @@ def seconds_sv(seconds: float) -> str:
 def progress_bar(console=None):
     """Yield an object with ``start(total)`` and ``done(title, stem, seconds)``: live on a
     terminal, plain lines otherwise."""
+    if console is None and not sys.stderr.isatty():  # a log: rich is not even loaded
+        yield PlainProgress(sys.stderr)
+        return
     from rich.console import Console  # only builds show progress
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.table import Column

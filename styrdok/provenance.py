@@ -5,19 +5,23 @@ full values on the closing "Dokumentinformation" page and in the file properties
 manifest has it as data. An auditor can so tie a published file to the repository. The
 commit time is also the build's timestamp, which makes a rebuild of the same commit
 byte-identical.
+
+A document's checksum and its "modified" mark cover exactly what the document was made
+from (``for_document``): the content files it read, the schemas, the templates it used,
+the branding, styrdok's own code and any earlier version it compares with. So an edit
+changes only the documents that show it. The manifest keeps the build's checksum over
+every content file too.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from babel.dates import format_date
-
-from .git import GitError, git_text
+from .git import GitError, git_text, run_git
 from .load import LoadedContent
 
 
@@ -32,6 +36,7 @@ class Provenance:
     timestamp: int  # SOURCE_DATE_EPOCH for pandoc and typst
     modified: bool = False  # uncommitted changes in the build's inputs
     built_with: str | None = None  # a document built as adopted (``as_of``): the build's own commit
+    changed: frozenset[Path] = frozenset()  # the files with those changes (resolved paths)
 
     def line(self) -> str:
         """The short Swedish line in page footers: "Version add180b · 26 november 2026"."""
@@ -44,6 +49,8 @@ class Provenance:
         """The commit's date in Swedish ("26 november 2026"), "" outside git."""
         if not self.commit_date:
             return ""
+        from babel.dates import format_date  # loaded when a document is rendered
+
         return format_date(date.fromisoformat(self.commit_date[:10]), "d MMMM y", locale="sv_SE")
 
     def details(self) -> list[tuple[str, str]]:
@@ -51,7 +58,7 @@ class Provenance:
         rows = [("Versionsnummer", self.commit or "saknas, dokumentet är inte framställt ur en sparad version")]
         if self.commit:
             rows.append(("Versionens datum", self.date()))
-        rows.append(("Innehållets kontrollsumma (SHA-256)", self.content_sha256))
+        rows.append(("Underlagets kontrollsumma (SHA-256)", self.content_sha256))
         if self.built_with:
             rows.append(("Framställt med mallarna i versionen", self.built_with))
         if self.modified:
@@ -71,10 +78,23 @@ class Provenance:
                 "modified": self.modified}
 
 
+    def for_document(self, inputs: dict[str, str], files: list[Path]) -> Provenance:
+        """The provenance of one document made from ``inputs`` (name -> sha256 of its bytes),
+        which are the ``files`` named: its checksum is theirs, and it is modified when one
+        of them has uncommitted changes."""
+        modified = any(path in self.changed for path in files)
+        return replace(self, content_sha256=inputs_digest(inputs), modified=modified, changed=frozenset())
+
+
+def inputs_digest(inputs: dict[str, str]) -> str:
+    """sha256 over each input's name and the sha256 of its bytes, in name order."""
+    lines = sorted(f"{name}\0{sha256}\n" for name, sha256 in inputs.items())
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+
+
 def content_digest(loaded: LoadedContent) -> str:
     """sha256 over each content file's path and the sha256 of its bytes, in path order."""
-    lines = sorted(f"{source.path}\0{source.sha256}\n" for source in loaded.files)
-    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+    return inputs_digest({source.path: source.sha256 for source in loaded.files})
 
 
 def provenance_of(loaded: LoadedContent, inputs: list[Path]) -> Provenance:
@@ -85,8 +105,25 @@ def provenance_of(loaded: LoadedContent, inputs: list[Path]) -> Provenance:
         return Provenance(None, None, digest, _epoch_override(0))
     commit_id, seconds = commit.split()
     date = datetime.fromtimestamp(int(seconds), timezone.utc).isoformat()
-    modified = bool(_git(loaded.root, "status", "--porcelain", "--", loaded.root, *inputs))
-    return Provenance(commit_id, date, digest, _epoch_override(int(seconds)), modified)
+    changed = _uncommitted(loaded.root, [loaded.root, *inputs])
+    return Provenance(commit_id, date, digest, _epoch_override(int(seconds)), bool(changed), changed)
+
+
+def _uncommitted(directory: Path, paths: list[Path]) -> frozenset[Path]:
+    """The files among ``paths`` (resolved) that differ from the commit, or are new."""
+    try:
+        top = Path(git_text(directory, "rev-parse", "--show-toplevel")).resolve()
+        inside = [str(path) for path in (Path(p).resolve() for p in paths) if path.is_relative_to(top)]
+        listing = run_git(directory, "status", "--porcelain", "-z", "--untracked-files=all", "--", *inside) if inside else b""
+    except GitError:
+        return frozenset()
+    entries, found = iter(listing.decode("utf-8", "surrogateescape").split("\0")), set()
+    for entry in entries:
+        if len(entry) > 3:
+            found.add(Path(top, entry[3:]).resolve())
+            if entry[0] in "RC":  # a rename or copy: the next entry is the old name
+                found.add(Path(top, next(entries, "")).resolve())
+    return frozenset(found)
 
 
 def _epoch_override(default: int) -> int:

@@ -12,20 +12,22 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .branding import Presentation
-from .cache import DIRECTORY as CACHE_DIRECTORY, ExportCache, inputs_stamp
+from .cache import DIRECTORY as CACHE_DIRECTORY, ExportCache, MarkdownCache, inputs_stamp
 from .export import FORMATS, ExportError, export
-from . import history
+from . import history, reads
 from .adopted import VersionUnusable, adopted, version_model
 from .model import Content, Item, build_model
 from .outputdir import OutputDir, PublishError, sha256_of
 from .pipeline import CheckResult, SetupError, check, schema_dir_for
 from .project import Branding, Templates, default_branding
 from .provenance import provenance_of
-from .render import Renderer, RenderError
-from .revisions import RevisionTable, revision_table
 from .validate import MEMO_SUFFIX
+
+if TYPE_CHECKING:
+    from .revisions import RevisionTable
 
 
 @dataclass
@@ -36,10 +38,12 @@ class Artifact:
     format: str
     path: Path
     sha256: str
+    content_sha256: str | None = None  # of what the document was made from (its provenance)
 
     def entry(self) -> dict:
         """The artifact as the manifest lists it."""
-        return {"document": self.document, "format": self.format, "path": self.path.name, "sha256": self.sha256}
+        entry = {"document": self.document, "format": self.format, "path": self.path.name, "sha256": self.sha256}
+        return {**entry, "content_sha256": self.content_sha256} if self.content_sha256 else entry
 
 
 def build(content: Path, output: Path, *, documents: list[str] | None = None, formats: set[str] | None = None,
@@ -58,40 +62,49 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     target = OutputDir(output)
     cache = ExportCache(target.path.with_name(CACHE_DIRECTORY))
     stamp = _inputs_stamp(content, schemas, templates, branding, inputs, documents, formats)
-    unchanged = cache.unchanged(target.path, stamp)
+    unchanged = cache.unchanged(target.path, stamp, content)
     if unchanged is not None:  # the output is this very build already
         return [Artifact(a["document"], a["format"], target.path / a["path"], a["sha256"]) for a in unchanged["artifacts"]]
+    from .render import RenderError
+    from .rendering import DocumentRenderer  # rendering's libraries load only when there is work
+
     result = check(content, schemas, templates=templates)
     if result.errors:
         raise ContentInvalid(result)
     model = build_model(result.loaded, result.schemas)
     chosen = _choose(model.documents, documents)
     origin = provenance_of(result.loaded, [result.schemas.dir, *templates.search_path, *inputs])
-    renderer = Renderer(model, templates, provenance=origin, branding=branding, content_dir=content)
+    renderer = DocumentRenderer(model, result.loaded, templates, branding, origin, _shared_inputs(result.schemas.dir, inputs),
+                                MarkdownCache(cache.directory), lambda doc: _revision_tables(doc, model, content, templates),
+                                content)
     timestamp = origin.timestamp
     jobs = [(doc, template, stem) for doc in chosen for template, stem in _outputs(doc, templates)]
     _check_names(jobs)
     looks = {doc.id: Presentation(templates, branding, _contents_depth(doc, templates)) for doc in chosen}
     formats = formats or set(FORMATS)
     try:
-        revisions, missing, renderers, built = {}, [], {}, []
+        markdown, digests, missing, built, jobs = {}, {}, [], [], []
         for doc in chosen:
             try:
-                doc_model, renderers[doc.id] = model, renderer
                 if getattr(doc, "as_of", None):  # built from the content of an earlier version, its definition included
-                    version = adopted(doc, content, origin)
-                    doc, doc_model = version.document, version.content
-                    renderers[doc.id] = Renderer(doc_model, templates, provenance=version.provenance, branding=branding)
-                revisions[doc.id] = _revision_tables(doc, doc_model, content, templates)
-                built.append(doc)
+                    doc_jobs, rendered = _render_adopted(doc, content, origin, templates, branding)
+                else:
+                    doc_jobs = [(doc, template, stem) for template, stem in _outputs(doc, templates)]
+                    rendered = {stem: renderer.render(doc, template, stem) for _doc, template, stem in doc_jobs}
             except history.HistoryMissing as gap:
                 missing.append(gap)
-        jobs = [(doc, template, stem) for doc in built for template, stem in _outputs(doc, templates)]
-        markdown = {stem: renderers[doc.id].render(doc, template, revisions[doc.id]) for doc, template, stem in jobs}
+                continue
+            for stem, (markdown[stem], provenance) in rendered.items():
+                digests[stem] = provenance and provenance.content_sha256
+            built.append(doc)
+            jobs += doc_jobs
         with target.locked():
             staging = target.staging()
+            renderer.keep()
             artifacts = _export_all(jobs, markdown, staging, formats, timestamp, looks, progress,
                                     workers=workers or os.cpu_count() or 1, cache=cache)
+            for artifact in artifacts:
+                artifact.content_sha256 = digests[artifact.path.stem]
             target.switch(staging, [artifact.entry() for artifact in artifacts], origin.as_dict(),
                           keep=_kept(model.documents, built, formats))
             cache.prune()
@@ -101,7 +114,7 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
         artifact.path = target.path / artifact.path.name
     if missing:
         raise IncompleteBuild(artifacts, missing)
-    cache.record(target.path, stamp)
+    cache.record(target.path, stamp, renderer.versions)
     return artifacts
 
 
@@ -125,6 +138,14 @@ class IncompleteBuild(Exception):
         self.artifacts, self.failures = artifacts, failures
 
 
+def _shared_inputs(schemas: Path, inputs: tuple[Path, ...]) -> dict[str, Path]:
+    """The files every document is made from besides content and templates, by a name that
+    is the same in every copy of the repository: the schemas, the project file and the logo."""
+    shared = {f"schemas/{path.relative_to(schemas).as_posix()}": path
+              for path in sorted(schemas.rglob("*")) if path.is_file()}
+    return {**shared, **{path.name: path for path in inputs if path.is_file()}}
+
+
 def _inputs_stamp(content: Path, schemas: Path | None, templates: Templates, branding: Branding,
                   inputs: tuple[Path, ...], documents: list[str] | None, formats: set[str] | None) -> str:
     """What a build's output depends on, as one sha256 (``cache.inputs_stamp``)."""
@@ -145,11 +166,27 @@ def _choose(available: list[Item], wanted: list[str] | None) -> list[Item]:
     return [by_id[name] for name in wanted]
 
 
+def _render_adopted(document: Item, content: Path, origin, templates: Templates, branding) -> tuple[list, dict]:
+    """The jobs and Markdown of a document built as adopted (``as_of``): its definition and
+    content from that version, rendered with today's templates. The version is fixed, so
+    its Markdown bypasses the cache."""
+    from .render import Renderer
+
+    version = adopted(document, content, origin)
+    renderer = Renderer(version.content, templates, provenance=version.provenance, branding=branding, content_dir=content)
+    revisions = _revision_tables(version.document, version.content, content, templates)
+    jobs = [(version.document, template, stem) for template, stem in _outputs(version.document, templates)]
+    return jobs, {stem: (renderer.render(doc, template, revisions), version.provenance) for doc, template, stem in jobs}
+
+
 def _revision_tables(document: Item, model: Content, content: Path, templates: Templates) -> dict[str, RevisionTable]:
     """For each ``revisions`` block: the plan at that earlier git version, compared with now."""
+    from .revisions import revision_table
+
     tables = {}
     for block in (b["revisions"] for b in document.contents if "revisions" in b):
         old, earlier = version_model(document.id, content, block["since"], history.REVISIONS)
+        reads.version_read(block["since"], earlier.commit)
         if block["document"] not in old.items:
             raise BuildError(f'{document.id}: dokumentet {block["document"]} finns inte vid versionen {block["since"]}')
         tables[block["since"]] = revision_table(old, model, block["document"], block["since"], templates, earlier.date[:10],

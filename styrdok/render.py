@@ -23,7 +23,7 @@ import jinja2
 from babel.dates import get_month_names
 from babel.numbers import format_decimal
 
-from . import charts, images, indicators, markup, phrases, table_widths
+from . import charts, images, indicators, markup, phrases, reads, table_widths
 from .model import Content, Item, Term
 from .project import Branding, Templates
 from .provenance import Provenance
@@ -265,7 +265,7 @@ class Renderer:
         self.content_dir = content_dir  # where committed images (``doc.image``) are read from
         self.locale = locale
         self.templates = templates if isinstance(templates, Templates) else Templates((Path(templates),))
-        self.env = jinja2.Environment(
+        self.env = _Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in self.templates.search_path]),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -289,10 +289,13 @@ class Renderer:
                                 provenance=provenance,
                                 wordmark=branding and branding.municipality or content.organisation.municipality)
 
-    def render(self, document: Item, template: str, revisions: dict | None = None) -> Rendered:
-        """Render one template for a document into Markdown, with the charts it shows."""
+    def render(self, document: Item, template: str, revisions: dict | None = None,
+               provenance: Provenance | None = None) -> Rendered:
+        """Render one template for a document into Markdown, with the charts it shows;
+        ``provenance`` is the document's own (default: the renderer's)."""
         context = DocumentContext(self.content, document, revisions=revisions or {}, renderer=self)
-        return Rendered(tidy(self._render(context, template)), tuple(context.charts))
+        extra = {"provenance": provenance} if provenance else {}
+        return Rendered(tidy(self._render(context, template, **extra)), tuple(context.charts))
 
     def measure_numbers(self, document: Item) -> dict[str, int | str]:
         """Measure id → the display number the document's own template gives it."""
@@ -300,9 +303,9 @@ class Renderer:
         self._render(context, self.templates.kind(document.kind).template)
         return dict(context.numbers)
 
-    def _render(self, context: DocumentContext, template: str) -> str:
+    def _render(self, context: DocumentContext, template: str, **extra) -> str:
         try:
-            return self.env.get_template(template).render(document=context.document, doc=context)
+            return self.env.get_template(template).render(document=context.document, doc=context, **extra)
         except jinja2.TemplateNotFound as error:
             if error.name != template:  # included by another template: say where
                 raise RenderError(self._explain(error, template, context.document)) from None
@@ -354,6 +357,14 @@ class Renderer:
 
     def month_name(self, month: int) -> str:
         return get_month_names("wide", locale=self.locale)[month]
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, noting each template a render loads (``styrdok.reads``)."""
+
+    def _load_template(self, name, globals):
+        reads.template_loaded(name)
+        return super()._load_template(name, globals)
 
 
 def bold(value) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from styrdok import publish
+from styrdok import publish, rendering
 from styrdok.cache import DIRECTORY as CACHE_DIRECTORY
 from styrdok.cli import main
 from styrdok.project import BUILTIN_TEMPLATES, Templates
@@ -141,3 +141,103 @@ def test_an_unchanged_build_is_skipped_only_while_its_output_is_intact(content, 
     monkeypatch.undo()
     publish.build(content, output, documents=PLAN)
     assert "unga, vuxna" in (output / "plan-1000-fler.md").read_text(encoding="utf-8")
+
+
+OUTSIDE_GIT = ["delarsrapport-2025-04", "delarsrapport-2025-08", "plan-1000-fler", "verksamhetsplan-2025"]  # no revision table
+
+
+def markdown_of(output: Path) -> dict[str, str]:
+    return {path.stem: path.read_text(encoding="utf-8") for path in sorted(output.glob("*.md"))}
+
+
+def count_renders(monkeypatch) -> list[str]:
+    """The stems rendered from now on (each render runs the renderer twice)."""
+    rendered = []
+    original = rendering.DocumentRenderer.render
+
+    def counting(self, document, template, stem):
+        before = self.cache.markdown
+        hit = []
+        self.cache.markdown = lambda key: hit.append(before(key)) or hit[-1]
+        try:
+            result = original(self, document, template, stem)
+        finally:
+            self.cache.markdown = before
+        if not (hit and hit[-1] is not None):
+            rendered.append(stem)
+        return result
+
+    monkeypatch.setattr(rendering.DocumentRenderer, "render", counting)
+    return rendered
+
+
+def test_an_edit_renders_again_exactly_the_documents_that_show_it(content, tmp_path, monkeypatch):
+    warm, before, after = (tmp_path / name / "output" for name in ("warm", "before", "after"))
+    for output in (warm, before):
+        publish.build(content, output, documents=OUTSIDE_GIT, formats={"md"})
+    edit_measure(content)
+    rendered = count_renders(monkeypatch)
+    publish.build(content, warm, documents=OUTSIDE_GIT, formats={"md"})
+    monkeypatch.undo()
+    publish.build(content, after, documents=OUTSIDE_GIT, formats={"md"})
+    changed = {stem for stem, text in markdown_of(after).items() if text != markdown_of(before)[stem]}
+    assert "plan-1000-fler" in changed and "plan-1000-fler-tjansteskrivelse" not in changed
+    assert sorted(rendered) == sorted(changed)
+    assert files_of(warm) == files_of(after)
+
+
+def test_a_template_edit_renders_again_the_documents_that_use_it(content, tmp_path, monkeypatch):
+    own = tmp_path / "templates"
+    own.mkdir()
+    memo = (BUILTIN_TEMPLATES / "tjansteskrivelse.md.j2").read_text(encoding="utf-8")
+    (own / "tjansteskrivelse.md.j2").write_text(memo, encoding="utf-8")
+    styled = Templates(search_path=(own, BUILTIN_TEMPLATES))
+    warm, cold = tmp_path / "warm" / "output", tmp_path / "cold" / "output"
+    publish.build(content, warm, documents=OUTSIDE_GIT, formats={"md"}, templates=styled)
+    (own / "tjansteskrivelse.md.j2").write_text(memo + "\nEn rad till.\n", encoding="utf-8")
+    rendered = count_renders(monkeypatch)
+    publish.build(content, warm, documents=OUTSIDE_GIT, formats={"md"}, templates=styled)
+    monkeypatch.undo()
+    publish.build(content, cold, documents=OUTSIDE_GIT, formats={"md"}, templates=styled)
+    memos = {stem for stem in markdown_of(cold) if stem.endswith("-tjansteskrivelse")}
+    assert memos and sorted(rendered) == sorted(memos)
+    assert all("En rad till." in markdown_of(warm)[stem] for stem in memos)
+    assert files_of(warm) == files_of(cold)
+
+
+def test_warm_build_of_every_format_equals_a_cold_build(content, tmp_path):
+    documents = ["plan-1000-fler", "verksamhetsplan-2025"]  # one shows the measure, both change
+    warm, cold = tmp_path / "warm" / "output", tmp_path / "cold" / "output"
+    publish.build(content, warm, documents=documents)
+    edit_measure(content)
+    publish.build(content, warm, documents=documents)
+    shutil.rmtree(warm.parent / CACHE_DIRECTORY)
+    publish.build(content, cold, documents=documents)
+    assert files_of(warm) == files_of(cold)
+    assert len(files_of(cold)) == 1 + 4 * 4
+
+
+def markdown_entries(output: Path) -> list[Path]:
+    return sorted((output.parent / CACHE_DIRECTORY / "markdown").glob("??/*.json"))
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "truncate", "foreign", "record"])
+def test_a_damaged_markdown_entry_is_rendered_anew(content, tmp_path, damage, monkeypatch):
+    output = tmp_path / "output"
+    publish.build(content, output, documents=PLAN, formats={"md"})
+    expected = files_of(output)
+    entries = markdown_entries(output)
+    plan = next(e for e in entries if "memo" not in e.read_text(encoding="utf-8") and "Åtgärder" in e.read_text(encoding="utf-8"))
+    memo = next(e for e in entries if e != plan)
+    if damage == "corrupt":  # the hash no longer matches
+        plan.write_text(plan.read_text(encoding="utf-8").replace("Åtgärder", "Åtgärdar"), encoding="utf-8")
+    elif damage == "truncate":
+        plan.write_bytes(plan.read_bytes()[:100])
+    elif damage == "foreign":  # a well-formed entry with its own hash, under another key
+        plan.write_bytes(memo.read_bytes())
+    else:  # a record that names nothing: the render's inputs are unknown, so it renders again
+        for record in (output.parent / CACHE_DIRECTORY / "records").glob("*.json"):
+            record.write_text("0" * 64 + "\n{}", encoding="utf-8")
+    (output / "manifest.json").unlink()  # not the same build: render again
+    publish.build(content, output, documents=PLAN, formats={"md"})
+    assert files_of(output) == expected

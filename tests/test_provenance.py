@@ -72,7 +72,8 @@ def test_every_file_carries_its_provenance(built):
     assert manifest["provenance"]["commit"] == commit
     assert manifest["provenance"]["commit_date"].startswith("2025-09-16T08:00:00")
     assert manifest["provenance"]["modified"] is False
-    digest = manifest["provenance"]["content_sha256"]
+    digest = next(a["content_sha256"] for a in manifest["artifacts"] if a["path"] == f"{PLAN}.pdf")
+    assert len(manifest["provenance"]["content_sha256"]) == 64  # the whole content's, beside each document's own
     line = f"Version {commit[:7]} · 16 september 2025"
     output = repo / "output"
     markdown = (output / f"{PLAN}.md").read_text(encoding="utf-8")
@@ -82,7 +83,7 @@ def test_every_file_carries_its_provenance(built):
     pdf = PdfReader(str(output / f"{PLAN}.pdf"))
     assert line in pdf.pages[2].extract_text()  # the footer
     assert pdf.metadata.subject == (f"Versionsnummer: {commit}; Versionens datum: 16 september 2025; "
-                                    f"Innehållets kontrollsumma (SHA-256): {digest}")
+                                    f"Underlagets kontrollsumma (SHA-256): {digest}")
     assert pdf.metadata["/CreationDate"].startswith("D:20250916080000")
     word = zipfile.ZipFile(output / f"{PLAN}.docx")
     assert line in word.read("docProps/custom.xml").decode("utf-8")
@@ -93,7 +94,8 @@ def test_every_file_carries_its_provenance(built):
 def test_the_colophon_gives_every_detail_in_every_format(built):
     repo = built[0]
     commit = _git(repo, "rev-parse", "HEAD")
-    digest = json.loads((repo / "output" / "manifest.json").read_text(encoding="utf-8"))["provenance"]["content_sha256"]
+    artifacts = json.loads((repo / "output" / "manifest.json").read_text(encoding="utf-8"))["artifacts"]
+    digest = next(a["content_sha256"] for a in artifacts if a["path"] == f"{PLAN}.md")
     output = repo / "output"
     pdf = PdfReader(str(output / f"{PLAN}.pdf"))
     texts = {
@@ -130,3 +132,22 @@ def test_verify_usage_errors(built):
     assert missing_ref.returncode == 2 and '"finns-inte" är ingen känd version' in missing_ref.stderr
     missing_file = _styrdok(built[0], "verify", "output/saknas.pdf", "--ref", "HEAD")
     assert missing_file.returncode == 2 and "Traceback" not in missing_file.stderr
+
+
+def test_an_uncommitted_edit_marks_only_the_documents_made_from_it(tmp_path):
+    repo = _repository(tmp_path / "repo")
+    measure = repo / "content" / "atgarder" / "atgard-sprakstodjande-insatser.yaml"  # shown in the plan
+    measure.write_text(measure.read_text(encoding="utf-8").replace("så att både individer", "så att både unga", 1),
+                       encoding="utf-8")
+    run = _styrdok(repo, "build", PLAN, "--format", "md")
+    assert run.returncode == 0, run.stderr
+    output = repo / "output"
+    plan = (output / f"{PLAN}.md").read_text(encoding="utf-8")
+    memo = (output / f"{PLAN}-tjansteskrivelse.md").read_text(encoding="utf-8")
+    assert "Utkast efter version" in plan and "så att både unga" in plan
+    assert "Utkast efter version" not in memo and "provenance: \"Version " in memo
+    manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["provenance"]["modified"] is True
+    digests = {a["path"]: a["content_sha256"] for a in manifest["artifacts"]}
+    assert digests[f"{PLAN}.md"] != digests[f"{PLAN}-tjansteskrivelse.md"]
+    assert f"kontrollsumma (SHA-256): {digests[f'{PLAN}.md']}" in plan

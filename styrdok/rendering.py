@@ -1,0 +1,184 @@
+"""Rendering the chosen documents, each taken from the cache when nothing it read changed.
+
+A document's Markdown is a function of what its render read (``styrdok.reads``: content
+files, templates, earlier versions) and of its context: the content's structure, the
+templates' search path and kinds, the branding, the commit and timestamp, and styrdok's
+code. The last render's dependency record names what it read; when those inputs still
+hash as they did, the Markdown kept under that key is used. Otherwise the document is
+rendered: the render finds what the document reads, which its provenance covers
+(``Provenance.for_document``), so it shows a stand-in for the checksum, replaced once
+the render is done; only when the document's "modified" mark differs from the build's
+does it render a second time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import secrets
+from pathlib import Path
+from typing import Callable
+
+import babel
+import jinja2
+
+from . import gitsource
+from .cache import MarkdownCache, code_digest
+from .charts import Chart, Series
+from .load import LoadedContent, _display
+from .model import CONFIG_TYPES, Content, Item
+from .outputdir import sha256_of
+from .pipeline import SetupError
+from .project import Branding, Templates
+from .provenance import Provenance
+from .reads import Noted, Reads, recording, structure_digest
+from .render import Rendered, Renderer
+
+FORMAT = "styrdok markdown cache 1"  # changes when the key's recipe changes
+
+
+class DocumentRenderer:
+    """Renders the documents of one build, through the Markdown cache."""
+
+    def __init__(self, model: Content, loaded: LoadedContent, templates: Templates, branding: Branding,
+                 origin: Provenance, shared: dict[str, Path], cache: MarkdownCache,
+                 revisions: Callable[[Item], dict], content_dir: Path | None = None):
+        """``shared`` names the files every document is made from besides content and templates
+        (the schemas, the project file, the logo); ``revisions`` gives a document's revision tables;
+        committed images are read from ``content_dir``."""
+        self.model, self.templates, self.origin, self.cache = model, templates, origin, cache
+        self.renderer = Renderer(model, templates, provenance=origin, branding=branding, content_dir=content_dir)
+        self.revisions = revisions
+        self.content_files = {source.path: source.sha256 for source in loaded.files}
+        self.root, self.prefix = loaded.root.resolve(), _display(loaded.root, loaded.root.parent) + "/"
+        config = [source.path for source in loaded.files if source.data.get("type") in CONFIG_TYPES]
+        self.shared = {path: self.content_files[path] for path in config}
+        self.shared_files = [self._content_path(path) for path in config]
+        for name, path in shared.items():
+            self.shared[name] = sha256_of(path)
+            self.shared_files.append(path.resolve())
+        self.shared["styrdok"] = code_digest()
+        self.shared["utseende"] = _branding_digest(branding)
+        self.setting = "\n".join([FORMAT, code_digest(), jinja2.__version__, babel.__version__, repr(branding),
+                                  repr(templates), repr(dataclasses.replace(origin, content_sha256="", modified=False,
+                                                                            changed=frozenset())),
+                                  structure_digest(model)])
+        self._templates: dict[str, tuple[str, Path] | None] = {}
+        self._repo: Path | None = None
+        self._revisions: dict[str, Noted] = {}
+        self._stand_in = dataclasses.replace(origin, content_sha256=secrets.token_hex(32), changed=frozenset())
+        self.versions: dict[str, str] = {}  # every earlier version the documents read: ref -> commit
+        self._new: list[tuple] = []  # renders to keep once the build may write beside its output
+
+    def render(self, document: Item, template: str, stem: str) -> tuple[Rendered, Provenance | None]:
+        """The Markdown of ``stem`` and the document's provenance: from the cache when every
+        input its last render read is unchanged, else rendered and kept."""
+        context = _sha256(f"{self.setting}\n{document.id}\n{template}\n{stem}")
+        kept = self._kept(context)
+        if kept is not None:
+            return kept
+        revisions, reads = self._revision_tables(document), Reads()
+        stand_in = self._stand_in
+        with recording(self.model, reads):
+            rendered = self.renderer.render(document, template, revisions, provenance=stand_in)
+            provenance = self._provenance(reads)
+            if provenance is None or provenance.modified != stand_in.modified:  # None: the build's own
+                rendered = self.renderer.render(document, template, revisions, provenance=provenance)
+            else:
+                rendered = Rendered(rendered.replace(stand_in.content_sha256, provenance.content_sha256), rendered.charts)
+        self.versions.update(reads.versions)
+        if provenance is None or self._provenance(reads) != provenance:
+            return rendered, None  # an input vanished while rendering, or reads vary: keep nothing
+        self._new.append((context, reads.as_dict(), self._key(context, provenance),
+                          {"markdown": str(rendered), "charts": [dataclasses.asdict(c) for c in rendered.charts]}))
+        return rendered, provenance
+
+    def keep(self) -> None:
+        """Write this build's new renders into the cache (once the output is known to be styrdok's)."""
+        for entry in self._new:
+            self.cache.store(*entry)
+        self._new.clear()
+
+    def _revision_tables(self, document: Item) -> Noted:
+        """The document's revision tables (made once per build), noting what making them
+        read into the record of a render that looks at them."""
+        if document.id not in self._revisions:
+            reads = Reads()
+            with recording(self.model, reads):
+                self._revisions[document.id] = Noted(self.revisions(document), reads)
+        return self._revisions[document.id]
+
+    def _kept(self, context: str) -> tuple[Rendered, Provenance] | None:
+        """The kept render for ``context``, if what it read is unchanged."""
+        record = self.cache.reads(context)
+        try:
+            reads = Reads.from_dict(record) if record is not None else None
+            if reads is None or not self._current_versions(reads):
+                return None
+            provenance = self._provenance(reads)
+            entry = self.cache.markdown(self._key(context, provenance)) if provenance else None
+            if entry:
+                self.versions.update(reads.versions)
+            return (Rendered(entry["markdown"], _charts(entry["charts"])), provenance) if entry else None
+        except (KeyError, TypeError, ValueError, AttributeError):  # a foreign record or entry
+            return None
+
+    def _current_versions(self, reads: Reads) -> bool:
+        """Each earlier version the render read, as its ref names a commit now; False when one is gone."""
+        for ref in reads.versions:
+            try:
+                self._repo = self._repo or gitsource.repo_root(self.root)
+                reads.versions[ref] = gitsource.resolve(self._repo, ref)
+            except SetupError:
+                return False
+        return True
+
+    def _provenance(self, reads: Reads) -> Provenance | None:
+        """The document's provenance from what it read; None when an input no longer exists."""
+        inputs, files = dict(self.shared), list(self.shared_files)
+        for path in reads.files:
+            if path not in self.content_files:
+                return None
+            inputs[path] = self.content_files[path]
+            files.append(self._content_path(path))
+        for name in reads.templates:
+            found = self._template(name)
+            if found is None:
+                return None
+            inputs[f"mall:{name}"], path = found
+            files.append(path)
+        for ref, commit in reads.versions.items():
+            inputs[f"version:{ref}"] = commit
+        return self.origin.for_document(inputs, files)
+
+    def _key(self, context: str, provenance: Provenance) -> str:
+        return _sha256(f"{context}\n{provenance.content_sha256}\n{provenance.modified}")
+
+    def _template(self, name: str) -> tuple[str, Path] | None:
+        if name not in self._templates:
+            path = self.templates.find(name)
+            self._templates[name] = (sha256_of(path), path.resolve()) if path else None
+        return self._templates[name]
+
+    def _content_path(self, display: str) -> Path:
+        """A content file's place, from its path as ``load_content`` gives it."""
+        return self.root / display.removeprefix(self.prefix)
+
+
+def _branding_digest(branding: Branding) -> str:
+    """sha256 of the branding, its logo by its bytes rather than where it lies."""
+    logo = branding.logo and (sha256_of(branding.logo.file), branding.logo.alt, branding.logo.height_mm)
+    return _sha256(repr((dataclasses.replace(branding, logo=None), logo)))
+
+
+def _charts(data: list[dict]) -> tuple[Chart, ...]:
+    """Charts as ``dataclasses.asdict`` wrote them."""
+    charts = []
+    for chart in data:
+        series = tuple(Series(s["label"], tuple(s["values"]), s["style"]) for s in chart["series"])
+        charts.append(Chart(**{**chart, "periods": tuple(chart["periods"]), "series": series}))
+    return tuple(charts)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
