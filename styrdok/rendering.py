@@ -89,6 +89,8 @@ class DocumentRenderer:
         self.versions.update(reads.versions)
         if provenance is None or self._provenance(reads) != provenance:
             return rendered, None  # an input vanished while rendering, or reads vary: keep nothing
+        if not all(isinstance(chart, Chart) for chart in rendered.charts):
+            return rendered, provenance  # a committed image is read outside the record: keep nothing
         self._new.append((context, reads.as_dict(), self._key(context, provenance),
                           {"markdown": str(rendered), "charts": [dataclasses.asdict(c) for c in rendered.charts]}))
         return rendered, provenance
