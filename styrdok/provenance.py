@@ -67,7 +67,7 @@ class Provenance:
 
     def at_version(self, commit: str, commit_date: str, content_sha256: str) -> Provenance:
         """The provenance of a document this build makes from the content of an earlier version."""
-        return Provenance(commit, commit_date, content_sha256, self.timestamp, self.modified, self.commit)
+        return Provenance(commit, commit_date, content_sha256, self.timestamp, self.modified, built_with=self.commit)
 
     def summary(self) -> str:
         """Every detail on one line, for the PDF's and Word file's properties."""
@@ -106,7 +106,7 @@ def provenance_of(loaded: LoadedContent, inputs: list[Path]) -> Provenance:
     commit_id, seconds = commit.split()
     date = datetime.fromtimestamp(int(seconds), timezone.utc).isoformat()
     changed = _uncommitted(loaded.root, [loaded.root, *inputs])
-    return Provenance(commit_id, date, digest, _epoch_override(int(seconds)), bool(changed), changed)
+    return Provenance(commit_id, date, digest, _epoch_override(int(seconds)), bool(changed), changed=changed)
 
 
 def _uncommitted(directory: Path, paths: list[Path]) -> frozenset[Path]:
