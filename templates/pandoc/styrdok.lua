@@ -240,16 +240,18 @@ local APPENDIX_BREAK = {
 }
 
 -- HTML: a table scrolls sideways inside a region of its own, named by its
--- caption, that the keyboard can reach; the page itself reflows to 320 px.
-local function scrolling(tbl)
+-- caption (a table without one by the heading above it), that the keyboard can
+-- reach; the page itself reflows to 320 px.
+local function scrolling(tbl, heading)
   local name = stringify(tbl.caption.long)
+  if name == '' then name = heading ~= '' and heading or 'Tabell' end
   -- A list of pairs, not a Lua table: the attributes keep their order from run to run.
-  local attributes = { { 'role', 'region' }, { 'tabindex', '0' }, { 'aria-label', name ~= '' and name or 'Tabell' } }
+  local attributes = { { 'role', 'region' }, { 'tabindex', '0' }, { 'aria-label', name } }
   return pandoc.Div({ tbl }, pandoc.Attr('', { 'table-scroll' }, attributes))
 end
 
 local function page_breaks(blocks)
-  local out, after_heading = pandoc.Blocks({}), false
+  local out, after_heading, heading = pandoc.Blocks({}), false, ''
   local raw_format = is_typst and 'typst' or (FORMAT == 'docx' and 'openxml') or nil
   for _, block in ipairs(blocks) do
     if block.t == 'Header' then
@@ -261,7 +263,7 @@ local function page_breaks(blocks)
         end
       end
       out:insert(block)
-      after_heading = true
+      after_heading, heading = true, stringify(block)
     elseif after_heading and block.t == 'Para' and pandoc.text.len(stringify(block)) <= LEAD_IN_LENGTH then
       if is_typst then
         out:extend({ pandoc.RawBlock('typst', '#block(sticky: true)['), block, pandoc.RawBlock('typst', ']') })
@@ -271,7 +273,7 @@ local function page_breaks(blocks)
         out:insert(block)
       end
     elseif block.t == 'Table' and FORMAT:match('html') then
-      out:insert(scrolling(block))
+      out:insert(scrolling(block, heading))
       after_heading = false
     else
       out:insert(block)
