@@ -241,9 +241,11 @@ def _indent(paragraph: etree._Element, indents: dict[tuple[str, str], int]) -> i
 def distribute(widths: list[float], needed: list[int], total: int) -> list[int]:
     """Widths summing to total: at least what each column needs, taken from the columns
     with room to spare in proportion to that room. If the words cannot all fit, the
-    columns get what they need scaled down to the total."""
+    columns with the shortest words ("Minska", "5 787 (okt)") still get what they need,
+    and the columns with the longest words, which must break anyway, share the rest in
+    proportion to their widths."""
     if sum(needed) >= total:
-        widths = [total * n / sum(needed) for n in needed]
+        widths = _short_words_first(widths, needed, total)
     else:
         short = sum(max(n - w, 0) for w, n in zip(widths, needed))
         room = [max(w - n, 0) for w, n in zip(widths, needed)]
@@ -253,6 +255,19 @@ def distribute(widths: list[float], needed: list[int], total: int) -> list[int]:
     rounded[widest] += total - sum(rounded)
     return rounded
 
+
+
+def _short_words_first(widths: list[float], needed: list[int], total: int) -> list[float]:
+    """Widths for words that cannot all fit: every column whose need lies under a common
+    level gets its need; the columns above it share the rest in proportion to widths."""
+    ascending = sorted(needed)
+    for kept, need in enumerate(ascending):
+        level = (total - sum(ascending[:kept])) / (len(needed) - kept)
+        if level <= need:
+            break
+    long = [w for w, n in zip(widths, needed) if n >= level]
+    rest = total - sum(n for n in needed if n < level)
+    return [rest * w / sum(long) if n >= level else n for w, n in zip(widths, needed)]
 
 def _span(cell: etree._Element) -> int:
     span = cell.find(f"{W}tcPr/{W}gridSpan")

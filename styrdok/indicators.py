@@ -126,13 +126,14 @@ def development(values: list[IndicatorValue], direction: str | None) -> Developm
 
 def shown(value: IndicatorValue | None, part: str, decimals: int | None, number, month_short) -> str:
     """A value as the reports show it: "5 787 (okt)", "14,1 (prel.)", "saknas" (``number``
-    and ``month_short`` write numbers and months, ``styrdok.render.Renderer``)."""
+    and ``month_short`` write numbers and months, ``styrdok.render.Renderer``). A no-break
+    space holds the note to its number, so a table column never wraps "(okt)" alone."""
     figure = None if value is None else getattr(value, part)
     if figure is None:
         return "saknas" if value is not None and value.status == "saknas" else ""
     notes = [month_short(value.month)] if value.month else []
     notes += ["prel."] if value.preliminary else []
-    return number(figure, decimals) + (f" ({', '.join(notes)})" if notes else "")
+    return number(figure, decimals) + (f"\u00a0({', '.join(notes)})" if notes else "")
 
 
 def fit_width(cells, font_pt: float = 8.5, text_mm: float = 160) -> int:

@@ -215,12 +215,13 @@ def web_pages(example_output, tmp_path_factory) -> list[Path]:
 
 
 def test_every_table_scrolls_in_a_named_focusable_region(web_pages):
-    # named by the caption, or by the heading above a table without one (Begrepp)
-    region = re.compile(r'<div class="table-scroll" role="region" tabindex="0" aria-label="(?:Tabell \d+\.|Begrepp)[^"]*">\s*<table')
+    # Named by its caption ("Tabell 4. …"), or, without one, by the heading above it.
+    region = re.compile(r'<div class="table-scroll" role="region" tabindex="0" aria-label="(Tabell \d+\. )?[^"]+">\s*<table')
     tables = 0
     for path in web_pages:
         html = path.read_text(encoding="utf-8")
         assert len(region.findall(html)) == html.count("<table"), path.name
+        assert 'aria-label="Tabell"' not in html, path.name
         tables += html.count("<table")
     assert tables > 50
 

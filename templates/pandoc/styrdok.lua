@@ -240,7 +240,7 @@ local APPENDIX_BREAK = {
 }
 
 -- HTML: a table scrolls sideways inside a region of its own, named by its
--- caption (or, without one, by the heading above it), that the keyboard can
+-- caption (a table without one by the heading above it), that the keyboard can
 -- reach; the page itself reflows to 320 px.
 local function scrolling(tbl, heading)
   local name = stringify(tbl.caption.long)
