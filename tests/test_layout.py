@@ -125,7 +125,7 @@ def test_the_business_plan_contents_fit_one_page(pdfs):
     contents = [line["text"] for line in pdfs["verksamhetsplan-2025.pdf"][1]]
     following = [line["text"] for line in pdfs["verksamhetsplan-2025.pdf"][2]]
     assert contents[0] == "Innehåll" and any(text.startswith("Fokusmål 1") for text in contents)
-    assert not any(text.startswith("Uppdrag") for text in contents)  # contents_depth: 1
+    assert not any(text.startswith("Uppdrag") for text in contents)  # contents_depth: 2
     assert not any(re.search(r"[-\u00ad]$", text) for text in contents), "a hyphenated contents entry"
     assert not any(". . . ." in text or "....." in text for text in following), "the contents run on"
 
@@ -135,7 +135,7 @@ def test_the_word_contents_have_the_documents_depth(example_output):
     document = etree.fromstring(package.read("word/document.xml"))
     styles = [p.find(f"{W}pPr/{W}pStyle") for p in document.iter(f"{W}p")]
     levels = {s.get(f"{W}val") for s in styles if s is not None and s.get(f"{W}val").startswith("TOC")}
-    assert "TOC1" in levels and "TOC2" not in levels
+    assert {"TOC1", "TOC2"} <= levels and "TOC3" not in levels  # contents_depth: 2
 
 
 def test_the_thematic_plan_keeps_its_years_on_one_line(pdfs):
