@@ -133,3 +133,12 @@ def shown(value: IndicatorValue | None, part: str, decimals: int | None, number,
     notes = [month_short(value.month)] if value.month else []
     notes += ["prel."] if value.preliminary else []
     return number(figure, decimals) + (f" ({', '.join(notes)})" if notes else "")
+
+
+def fit_width(cells, font_pt: float = 8.5, text_mm: float = 160) -> int:
+    """A column's width in percent of the text width that holds its longest cell on one
+    line ("5 787 (okt)"; a note after a comma may wrap: "(aug, / prel.)"): about 0.62 em
+    a character and the cell's inset of 5 pt a side."""
+    longest = max((len(part) for cell in cells for part in str(cell).split(", ")), default=0)
+    mm_per_pt = 25.4 / 72
+    return -int(-((longest * 0.62 * font_pt + 10) * mm_per_pt / text_mm * 100 + 1))

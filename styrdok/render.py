@@ -281,7 +281,7 @@ class Renderer:
             month_short=self.month_short, month_name=self.month_name,
             number_words=lambda n, gender="common": phrases.number_words(n, gender, self.number),
             status_list=lambda counts, gender="common": phrases.status_list(counts, gender, self.number),
-            indicator_value=self.indicator_value,
+            indicator_value=self.indicator_value, fit_width=indicators.fit_width,
             indicator_change=self.indicator_change, period_short=self.period_short,
             fit_widths=table_widths.fit_attribute,
         )
