@@ -251,9 +251,17 @@ def cover_styles(doc: Document, accent: str) -> None:
     facts = style(doc, "Cover Facts", based_on="Normal")
     run_props(facts, size=9.5)
     para_props(facts, before=0, after=3, jc="left",
-               extra=f'<w:tabs><w:tab w:val="left" w:pos="{Mm(32).twips}"/></w:tabs>')
+               extra=f'<w:tabs><w:tab w:val="left" w:pos="{Mm(38).twips}"/></w:tabs>')
     label = style(doc, "Cover Label", kind="character")
     run_props(label, color=MUTED)
+    kind = style(doc, "Cover Kind", based_on="Normal")
+    run_props(kind, size=11, bold=True, color=MUTED)
+    para_props(kind, before=0, after=0, keep_next=True)
+    letterhead = style(doc, "Letterhead", based_on="Normal")
+    run_props(letterhead, size=7.5, color=MUTED)
+    para_props(letterhead, before=24, after=0, jc="left", keep_next=True,  # spaced above the first line only
+               extra=f'<w:pBdr><w:top w:val="single" w:sz="4" w:space="4" w:color="{RULE}"/></w:pBdr>'
+                     '<w:contextualSpacing/>')
     para_props(style(doc, "Cover Break", based_on="Normal"), before=0, after=0, line=0.1)
 
 

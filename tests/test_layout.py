@@ -171,10 +171,55 @@ def last_rows(pdf_path: Path) -> list[str]:
         return [body_lines(page)[-1]["text"] for page in pdf.pages[:-1]]
 
 
+def gender_rows_apart(pages: list[list[dict]]) -> list[tuple[int, str]]:
+    """(page, line) of every Kvinnor or Män row that is not on the page of the row before it
+    in its group: a Kvinnor row first on its page or right under the repeated table header,
+    a Män row not under its Kvinnor row (a value's wrapped note, "(okt)", may lie between).
+    The rows' labels are set in italics, which tells them from prose."""
+    apart = []
+    for number, lines in enumerate(pages, 1):
+        for index, line in enumerate(lines):
+            if not re.search("Oblique|Italic", line["chars"][0]["fontname"]):
+                continue
+            before = lines[index - 1]["text"] if index else ""
+            header = index and "Bold" in lines[index - 1]["chars"][0]["fontname"]
+            if line["text"].startswith("Kvinnor") and (not before or header) \
+                    or line["text"].startswith("Män") and not before.startswith(("Kvinnor", "(")):
+                apart.append((number, line["text"]))
+    return apart
+
+
+def test_indicator_totals_keep_their_kvinnor_and_man_rows(pdfs):
+    """The business plan once split Kvinnor/Män from their total at a page break (page 26)."""
+    assert sum(line["text"].startswith("Kvinnor") and "Oblique" in line["chars"][0]["fontname"]
+               for pages in pdfs.values() for lines in pages for line in lines) > 50
+    assert {name: apart for name, pages in pdfs.items() if (apart := gender_rows_apart(pages))} == {}
+
+
+def test_word_indicator_rows_keep_with_their_total(example_output):
+    """Every paragraph of an indicator's total row and of its Kvinnor row keeps with the next row."""
+    document = etree.fromstring(zipfile.ZipFile(example_output / "verksamhetsplan-2025.docx").read("word/document.xml"))
+    checked = 0
+    for table in document.iter(f"{W}tbl"):
+        rows = table.findall(f"{W}tr")
+        for total, women, men in zip(rows, rows[1:], rows[2:]):
+            if "".join(women.find(f"{W}tc").itertext()) != "Kvinnor":
+                continue
+            assert "".join(men.find(f"{W}tc").itertext()) == "Män"
+            for row in (total, women):
+                assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in row.iter(f"{W}p"))
+            checked += 1
+    assert checked > 20
+
+
 def test_a_table_breaks_only_between_its_row_groups(tmp_path):
     export(grouped_table(40, marked=False), tmp_path, "plain", {"pdf"}, timestamp=1735689600)
     export(grouped_table(40, marked=True), tmp_path, "grouped", {"pdf", "docx", "html"}, timestamp=1735689600)
     assert not all(row.startswith("Män") for row in last_rows(tmp_path / "plain.pdf"))  # the test can fail
+    with pdfplumber.open(tmp_path / "plain.pdf") as pdf:
+        assert gender_rows_apart([body_lines(page) for page in pdf.pages])  # and so can gender_rows_apart
+    with pdfplumber.open(tmp_path / "grouped.pdf") as pdf:
+        assert not gender_rows_apart([body_lines(page) for page in pdf.pages])
     ends = last_rows(tmp_path / "grouped.pdf")
     assert ends and all(row.startswith("Män") for row in ends), ends
     html = (tmp_path / "grouped.html").read_text(encoding="utf-8")

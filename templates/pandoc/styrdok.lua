@@ -178,47 +178,12 @@ local function style_head(tbl)
   return tbl
 end
 
--- Indicator tables in typst: a total row and its Kvinnor and Män rows stay on one
--- page. A zero-width last column holds an unbreakable cell spanning each such
--- group (typst keeps the rows an unbreakable cell spans together) and an empty
--- cell in every other row.
-local function label_of(row)
-  return row and row.cells[1] and pandoc.utils.stringify(row.cells[1].contents) or ''
-end
-
-local function keeper(rows)
-  local attr = pandoc.Attr('', {}, { ['typst:breakable'] = 'false', ['typst:inset'] = '0pt' })
-  return pandoc.Cell({}, pandoc.AlignDefault, rows, 1, attr)
-end
-
-local function keep_gender_rows(tbl)
-  local found = false
-  for _, body in ipairs(tbl.bodies) do
-    local rows = body.body
-    for r = 1, #rows do
-      if label_of(rows[r + 1]) == 'Kvinnor' and label_of(rows[r + 2]) == 'Män' then found = true end
-    end
-  end
-  if not found or #tbl.foot.rows > 0 then return tbl end
-  for _, row in ipairs(tbl.head.rows) do row.cells:insert(keeper(1)) end
-  for _, body in ipairs(tbl.bodies) do
-    local rows, r = body.body, 1
-    while r <= #rows do
-      local span = (label_of(rows[r + 1]) == 'Kvinnor' and label_of(rows[r + 2]) == 'Män') and 3 or 1
-      rows[r].cells:insert(keeper(span))
-      r = r + span
-    end
-  end
-  tbl.colspecs:insert({ pandoc.AlignDefault, 0 })
-  return tbl
-end
-
 -- A list-table div becomes a table (styled for typst right away: the pass
 -- does not revisit elements it has just created).
 local function div(element)
   local tbl = list_table_div(element)
   if tbl and is_typst then
-    return style_head(keep_gender_rows(tbl))
+    return style_head(tbl)
   end
   return tbl
 end
