@@ -16,6 +16,10 @@ earlier version its documents compared with had. A build whose stamp matches, wh
 earlier versions still name those commits, and whose output still holds exactly those
 bytes, has nothing to do.
 
+Drawn charts are entries too (``<key>.svg``, ``<key>.png``), keyed by the chart's data
+but not its path, so an edit that changes a document's Markdown redraws none of its
+charts, and documents that show the same chart share one file.
+
 Entries are hard-linked into the staging directory (a copy on a file system without
 hard links), so a warm build copies no bytes; a new entry is linked from the file
 just exported.
@@ -28,6 +32,7 @@ or foreign one is rendered anew.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import importlib.util
@@ -46,6 +51,7 @@ from .parse_cache import DIRECTORY  # noqa: F401 (the one cache directory, for p
 from .project import Branding
 
 FORMAT = "styrdok export cache 1"  # changes when the key's recipe changes
+CHART_FORMAT = "styrdok chart cache 1"  # the same, for drawn charts
 UNUSED_DAYS = 30  # an entry no build has used for this long is removed
 IMAGE = re.compile(r"!\[[^\]]*\]\(<?([^)>\s]+)")
 
@@ -66,6 +72,16 @@ class ExportCache:
             self._settings[look] = _settings(*look)
         digest = hashlib.sha256()
         for part in (FORMAT, fmt, stem, str(timestamp), self._settings[look], _images(markdown), repr(charts), markdown):
+            digest.update(part.encode("utf-8") + b"\0")
+        return digest.hexdigest()
+
+    def chart_key(self, chart, suffix: str, branding: Branding) -> str:
+        """The sha256 of what a chart's file of type ``suffix`` is drawn from: the chart's
+        data (not its path, so documents showing the same chart share it), the branding,
+        styrdok's code and the versions of matplotlib (and its fonts) and babel."""
+        digest = hashlib.sha256()
+        for part in (CHART_FORMAT, suffix, _tools(), _installed("babel", "babel"), repr(branding),
+                     repr(dataclasses.replace(chart, path=""))):
             digest.update(part.encode("utf-8") + b"\0")
         return digest.hexdigest()
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from .markup import escape
+from .outputdir import sha256_of
 from .project import Branding
 
 PNG_DPI = 300  # print resolution for DOCX
@@ -156,17 +157,24 @@ def gender_chart(path: str, name: str, periods: list[str], spoken: list[str], wo
                  (Series("Kvinnor", tuple(women), 0), Series("Män", tuple(men), 1)), unit, alt)
 
 
-def write(charts: list[Chart], directory: Path, formats: set[str], branding: Branding) -> list[Path]:
+def write(charts: list[Chart], directory: Path, formats: set[str], branding: Branding, cache=None) -> list[Path]:
     """Draw every chart into ``directory`` in the file types these output formats read;
-    return the files written."""
+    return the files written. A file the ``cache`` (``styrdok.cache.ExportCache``) holds
+    for the same chart is taken from it; a chart is drawn only for the files it lacks."""
     suffixes = sorted({Path(chart.file(fmt)).suffix for fmt in formats for chart in charts})
     written = []
     for chart in charts:
-        figure = _draw(chart, branding)
+        figure = None
         for suffix in suffixes:
             path = directory / f"{chart.path}{suffix}"
             path.parent.mkdir(parents=True, exist_ok=True)
-            _save(figure, path)
+            path.unlink(missing_ok=True)  # never write through a link to a cache entry
+            key = cache and cache.chart_key(chart, suffix, branding)
+            if not cache or cache.fetch(key, suffix[1:], path) is None:
+                figure = figure or _draw(chart, branding)
+                _save(figure, path)
+                if cache:
+                    cache.store(key, suffix[1:], path, sha256_of(path))
             written.append(path)
     return written
 

@@ -50,7 +50,7 @@ class ExportError(Exception):
 
 def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
            timestamp: int, resource_dir: Path | None = None,
-           presentation: Presentation = Presentation(), charts: tuple = ()) -> dict[str, Path]:
+           presentation: Presentation = Presentation(), charts: tuple = (), cache=None) -> dict[str, Path]:
     """Write out_dir/{stem}.{md,docx,pdf,html} for the requested formats.
 
     Relative image paths in the Markdown resolve against resource_dir
@@ -59,7 +59,8 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
     the contents' depth. All files are first written under temporary names and
     renamed only when every format has succeeded, so a failed export leaves
     earlier files untouched. charts (``styrdok.charts.Chart``) are drawn into
-    resource_dir for pandoc and typst to read, and removed afterwards.
+    resource_dir for pandoc and typst to read, and removed afterwards; a chart file
+    that cache (``styrdok.cache.ExportCache``) holds is taken from it.
     Returns {format: path}; raises ExportError.
     """
     unknown = set(formats) - FORMATS
@@ -76,7 +77,7 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         drawn = charting.write([c for c in charts if isinstance(c, charting.Chart)], resources,
-                               set(formats) - {"md"}, presentation.branding)
+                               set(formats) - {"md"}, presentation.branding, cache)
         drawn += images.stage([c for c in charts if isinstance(c, images.StagedImage)], resources)
         # All pandoc runs start at once; typst's first, as typst waits for it.
         for fmt in ("pdf", "docx", "html"):

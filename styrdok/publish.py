@@ -240,7 +240,7 @@ def _export_all(jobs, markdown, staging, formats, timestamp, looks, progress, wo
         missing = {fmt for fmt, digest in digests.items() if digest is None}
         if missing:
             paths = export(markdown[stem], staging, stem, missing, timestamp=timestamp, presentation=looks[document.id],
-                           charts=markdown[stem].charts)
+                           charts=markdown[stem].charts, cache=cache)
             for fmt, path in paths.items():
                 digests[fmt] = sha256_of(path)
                 cache.store(keys[fmt], fmt, path, digests[fmt])

@@ -3,12 +3,15 @@ every format, numbered "Diagram N.", and the same bytes in two builds."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
+from unittest import mock
 
 import pikepdf
 import pytest
@@ -17,6 +20,7 @@ import yaml
 from browser import axe_violations, chromium, needs_chromium
 from figures import check_pdf_figures, figure_alts, first_and_last, indicators, names, swedish
 from styrdok import charts
+from styrdok.cache import DIRECTORY as CACHE_DIRECTORY, ExportCache
 from styrdok.cli import main
 from styrdok.load import load_content
 from styrdok.model import build_model
@@ -124,7 +128,14 @@ def test_no_chart_file_is_left_in_the_output(output):
 
 
 def test_two_builds_give_the_same_bytes(output, tmp_path):
-    again = build(tmp_path / "again")
+    """The second build draws no chart: it finds them all in its cache, and no other file."""
+    drawn = [p for p in (output.parent / CACHE_DIRECTORY).glob("??/*") if p.name.split(".")[1] in ("svg", "png")]
+    assert len(drawn) >= 2 * 2 * len(expected_alts())  # each chart as SVG and PNG, with its hash
+    for entry in drawn:
+        (tmp_path / CACHE_DIRECTORY / entry.parent.name).mkdir(parents=True, exist_ok=True)
+        shutil.copy(entry, tmp_path / CACHE_DIRECTORY / entry.parent.name / entry.name)
+    with mock.patch.object(charts, "_draw", side_effect=AssertionError("a chart was drawn again")):
+        again = build(tmp_path / "again")
     for suffix in ("md", "pdf", "docx", "html"):
         name = f"{PLAN}.{suffix}"
         assert (output / name).read_bytes() == (again / name).read_bytes(), name
@@ -144,6 +155,29 @@ def test_drawn_files_are_reproducible_and_carry_no_date(tmp_path):
     assert b"Software" not in first[0].read_bytes()
     charts.remove(first)
     assert not (tmp_path / "one" / "a").exists()
+
+
+def test_a_damaged_chart_entry_is_drawn_anew_and_a_sound_one_is_shared(tmp_path):
+    chart = charts.line_chart("a/1", "Andel", ["2022", "2023"], ["år 2022", "år 2023"], [12.3, 14.1],
+                              unit="procent", number=swedish)
+    cache, branding = ExportCache(tmp_path / CACHE_DIRECTORY), default_branding()
+    png, svg = charts.write([chart], tmp_path / "one", {"pdf", "docx"}, branding, cache)
+    expected = {".png": png.read_bytes(), ".svg": svg.read_bytes()}
+    entries = {p.suffix: p for p in cache.directory.glob("??/*") if not p.name.endswith(".sha256")}
+    assert {suffix: entry.read_bytes() for suffix, entry in entries.items()} == expected
+    entries[".svg"].unlink()  # not written in place: that would change a published file too
+    entries[".svg"].write_bytes(b"<svg/>")
+    entries[".png"].with_name(entries[".png"].name + ".sha256").write_text("0" * 64 + "\n", encoding="ascii")
+    again = charts.write([chart], tmp_path / "two", {"pdf", "docx"}, branding, cache)
+    assert {p.suffix: p.read_bytes() for p in again} == expected
+    assert {suffix: entry.read_bytes() for suffix, entry in entries.items()} == expected  # made anew
+    moved = dataclasses.replace(chart, path="b/2")  # the same chart in another document
+    with mock.patch.object(charts, "_draw", side_effect=AssertionError("a chart was drawn again")):
+        shared = charts.write([moved], tmp_path / "three", {"html"}, branding, cache)
+    assert [p.read_bytes() for p in shared] == [expected[".svg"]]
+    other = dataclasses.replace(branding, accent="#123456")
+    assert cache.chart_key(chart, ".svg", other) != cache.chart_key(chart, ".svg", branding)
+    assert cache.chart_key(dataclasses.replace(chart, target=13.0), ".svg", branding) != cache.chart_key(chart, ".svg", branding)
 
 
 def test_alt_text_tells_the_change_target_and_comparison():
