@@ -570,16 +570,18 @@ def plain_markdown(built: Path, plain: Path) -> list[Path]:
 
 
 def pandoc_and_typst(source: Path, out: Path) -> None:
-    """The same pandoc runs export() makes, and typst, with nothing of styrdok around them."""
+    """The same pandoc runs export() makes (one read, one write per format), and typst,
+    with nothing of styrdok around them."""
     from styrdok import export
     from styrdok.branding import Presentation
 
     out.mkdir(exist_ok=True)
     pandoc = export._pandoc()
+    document = subprocess.run([pandoc, *export.READ_ARGS, str(source)], capture_output=True, check=True).stdout
     for to in ("docx", "html", "typst"):
         target = "-" if to == "typst" else str(out / f"{source.stem}.{to}")
-        run = subprocess.run([pandoc, *export.COMMON_ARGS, *Presentation().writer_args(to), f"--output={target}", str(source)],
-                             cwd=out, capture_output=True, check=True)
+        run = subprocess.run([pandoc, *export.WRITE_ARGS, *Presentation().writer_args(to), f"--output={target}"],
+                             input=document, cwd=out, capture_output=True, check=True)
         if to == "typst":
             export._typeset(run.stdout, out, 0)
 

@@ -1,7 +1,7 @@
 """Export stage: turn the generated Markdown into DOCX, PDF and HTML.
 
-pandoc converts the Markdown once per output format, all runs in parallel;
-typst sets pandoc's typst output as a tagged PDF/A-2a + PDF/UA-1 file, in a
+pandoc reads the Markdown once, into its JSON form, and writes each output
+format from that, all writers in parallel; typst sets pandoc's typst output as a tagged PDF/A-2a + PDF/UA-1 file, in a
 child process with a time and memory limit (styrdok.typeset). Styles,
 templates and Lua filters live in templates/pandoc/. pandoc reads only the
 Markdown the text policy writes (styrdok.markup), the Lua filter removes what
@@ -14,6 +14,7 @@ give byte-identical files.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import secrets
@@ -33,10 +34,16 @@ from .typeset import fonts as typeset_fonts
 TEMPLATES = PACKAGE_ROOT / "templates" / "pandoc"
 FORMATS = frozenset({"md", "docx", "pdf", "html"})
 
-COMMON_ARGS = [
+READ_ARGS = [
     f"--from={markup.READER}",  # the Markdown the text policy escapes for
     f"--data-dir={TEMPLATES}",  # ignore the user's pandoc data directory
-    f"--lua-filter={TEMPLATES / 'styrdok.lua'}",  # includes list-table.lua
+    f"--lua-filter={TEMPLATES / 'read.lua'}",  # includes sanitize.lua and list-table.lua
+    "--to=json",
+]
+WRITE_ARGS = [
+    "--from=json",
+    f"--data-dir={TEMPLATES}",
+    f"--lua-filter={TEMPLATES / 'styrdok.lua'}",  # the rules of each format
     "--table-caption-position=below",
 ]
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*\n", re.S)
@@ -70,7 +77,6 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
     paths = {fmt: out_dir / f"{stem}.{fmt}" for fmt in sorted(formats)}
     resources = Path(resource_dir or out_dir).resolve()
     _check_metadata_blocks(markdown, stem)
-    source = markdown.encode("utf-8")
     runs: list[_PandocRun] = []
     staged: dict[Path, Path] = {}  # temporary file -> final path
     drawn: list[Path] = []
@@ -79,13 +85,14 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
         drawn = charting.write([c for c in charts if isinstance(c, charting.Chart)], resources,
                                set(formats) - {"md"}, presentation.branding, cache)
         drawn += images.stage([c for c in charts if isinstance(c, images.StagedImage)], resources)
-        # All pandoc runs start at once; typst's first, as typst waits for it.
+        if "md" in formats:
+            staged[_write_temp(paths["md"], markdown.encode("utf-8"))] = paths["md"]
+        document = read(markdown) if formats - {"md"} else b""
+        # All writers start at once; typst's first, as typst waits for it.
         for fmt in ("pdf", "docx", "html"):
             if fmt in formats:
-                runs.append(_PandocRun(fmt, _chart_files(source, charts, fmt), paths[fmt], resources, timestamp,
+                runs.append(_PandocRun(fmt, _chart_files(document, charts, fmt), paths[fmt], resources, timestamp,
                                        presentation))
-        if "md" in formats:
-            staged[_write_temp(paths["md"], source)] = paths["md"]
         for run in runs:
             output = run.output()
             if run.to == "typst":
@@ -113,15 +120,38 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
     return paths
 
 
-def _chart_files(source: bytes, charts, fmt: str) -> bytes:
-    """The Markdown with each chart's image in the file type the format reads."""
-    for chart in charts:
-        source = source.replace(chart.image("pdf").encode(), chart.image(fmt).encode())
-    return source
+def read(markdown: str) -> bytes:
+    """pandoc's JSON form of the Markdown, after read.lua's checks and rules."""
+    done = subprocess.run([_pandoc(), *READ_ARGS], input=markdown.encode("utf-8"), capture_output=True)
+    if done.returncode != 0:
+        raise ExportError(f"Kunde inte läsa texten: {_error_text(done.stderr.decode('utf-8', 'replace'))}")
+    return done.stdout
+
+
+def _chart_files(document: bytes, charts, fmt: str) -> bytes:
+    """The JSON document with each chart's image in the file type the format reads."""
+    files = {chart.file("pdf"): chart.file(fmt) for chart in charts if chart.file("pdf") != chart.file(fmt)}
+    if not files:
+        return document
+    tree = json.loads(document)
+    _replace_images(tree["blocks"], files)
+    return json.dumps(tree, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _replace_images(node, files: dict[str, str]) -> None:
+    """Point every Image element whose file is in ``files`` at its replacement."""
+    if isinstance(node, list):
+        for child in node:
+            _replace_images(child, files)
+    elif isinstance(node, dict):
+        if node.get("t") == "Image":
+            target = node["c"][2]  # [attributes, alt text, [file, title]]
+            target[0] = files.get(target[0], target[0])
+        _replace_images(node.get("c"), files)
 
 
 class _PandocRun:
-    """One pandoc process converting the Markdown for one output file.
+    """One pandoc process writing one output file from the JSON document.
 
     pandoc writes DOCX and HTML to a temporary file beside the target; for
     PDF it writes typst source to stdout, which output() returns.
@@ -139,7 +169,7 @@ class _PandocRun:
         self.stderr = tempfile.TemporaryFile()
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp)}
         try:
-            args = [_pandoc(), *COMMON_ARGS, *writer, f"--output={self.temp or '-'}"]
+            args = [_pandoc(), *WRITE_ARGS, *writer, f"--output={self.temp or '-'}"]
             self.process = subprocess.Popen(
                 args, stdin=subprocess.PIPE, stderr=self.stderr, cwd=resources, env=env,
                 stdout=subprocess.PIPE if self.temp is None else subprocess.DEVNULL)

@@ -1,17 +1,7 @@
 --[[
-styrdok.lua: document rules shared by all output formats, plus typst fixes.
-Run it as the only filter: it includes sanitize.lua and list-table.lua.
+styrdok.lua: the rules of each output format, run once per format on the
+JSON document that read.lua's pass made (styrdok/export.py).
 
-First, in a pass of its own, sanitize.lua removes everything styrdok's
-templates do not write (attributes, spans, raw code, unsafe links, images,
-unknown metadata). Then, all formats:
-  * list-table divs become tables (list-table.lua).
-  * metadata is checked (a title is required, doctype is plan or memo) and
-    flags are derived for the templates: is-plan / is-memo, toc for plans,
-    lang-primary ("sv" from "sv-SE") and committee-lower (for "till ...").
-  * heading levels start at 1 and never skip a level (PDF/UA).
-  * quotation marks become Swedish ones (”…” and ’…’).
-  * every image must have alt text and an existing file.
 docx only:
   * diarienummer and provenance always exist as document properties.
 typst only:
@@ -22,39 +12,21 @@ typst only:
   * table header rows are shaded (styrdok-head-fill in styrdok.typ) and bold;
     body rows that surely fit on a page never split.
   * metadata keywords are dropped (pandoc writes them unquoted).
+all formats:
+  * every image must have alt text and an existing file (the format's own:
+    a chart is SVG for PDF and HTML, PNG for Word).
+  * an appendix starts a new page, and a short lead-in line stays with the
+    block after it; in HTML a table scrolls in a region of its own.
 ]]
 
 local stringify = pandoc.utils.stringify
 local is_typst = FORMAT == 'typst'
 
--- list-table.lua runs inside this filter's styling pass (one traversal is
--- measurably cheaper than two); sanitize.lua is a pass of its own, so that
--- the raw typst the styling pass writes is never mistaken for content.
-local here = pandoc.path.directory(PANDOC_SCRIPT_FILE)
-local list_table_div = dofile(pandoc.path.join({ here, 'list-table.lua' }))[1].Div
-local sanitize = dofile(pandoc.path.join({ here, 'sanitize.lua' }))
-
 local function fail(message)
   error(message, 0)
 end
 
-local function check_meta(meta)
-  if stringify(meta.title or '') == '' then
-    fail('Dokumentet saknar titel (metadatafältet "title").')
-  end
-  local doctype = stringify(meta.doctype or 'plan')
-  if doctype ~= 'plan' and doctype ~= 'memo' then
-    fail('Okänd dokumenttyp "' .. doctype .. '" (ska vara plan eller memo).')
-  end
-  meta['is-' .. doctype] = true
-  if doctype == 'plan' then
-    meta.toc = true
-    meta['toc-title'] = 'Innehåll'
-  end
-  meta['lang-primary'] = stringify(meta.lang or 'sv'):match('^%a+')
-  if meta.committee then
-    meta['committee-lower'] = pandoc.text.lower(stringify(meta.committee))
-  end
+local function format_meta(meta)
   if is_typst then
     meta.keywords = nil
   end
@@ -66,29 +38,6 @@ local function check_meta(meta)
     end
   end
   return meta
-end
-
--- Headings start at level 1 and never skip a level (PDF/UA requires it;
--- the same rule holds for every format so that all outputs agree).
-local previous_level = 0
-
-local function check_heading_level(header)
-  if header.level > previous_level + 1 then
-    fail('Rubriken "' .. stringify(header) .. '" har nivå ' .. header.level ..
-      ' men föregående rubrik har nivå ' .. previous_level ..
-      '; rubriknivåer får inte hoppas över (första rubriken ska ha nivå 1).')
-  end
-  previous_level = header.level
-end
-
-local QUOTE = { DoubleQuote = '”', SingleQuote = '’' }
-
-local function swedish_quotes(quoted)
-  local mark = pandoc.Str(QUOTE[quoted.quotetype])
-  local out = pandoc.Inlines({ mark })
-  out:extend(quoted.content:walk({ Quoted = swedish_quotes }))  -- nested quotes
-  out:insert(mark)
-  return out
 end
 
 local function check_image(image)
@@ -178,16 +127,6 @@ local function style_head(tbl)
   return tbl
 end
 
--- A list-table div becomes a table (styled for typst right away: the pass
--- does not revisit elements it has just created).
-local function div(element)
-  local tbl = list_table_div(element)
-  if tbl and is_typst then
-    return style_head(tbl)
-  end
-  return tbl
-end
-
 -- Page breaks and, in HTML, scrolling tables (a pass of its own, after the
 -- styling pass, over every list of blocks). A short paragraph right after a heading ("Berörda: ...", "Status:
 -- ...") is a lead-in that, like the heading, stays with the block after it;
@@ -248,17 +187,12 @@ local function page_breaks(blocks)
   return out
 end
 
--- After sanitizing, one top-down pass: elements are visited in document order
--- (needed for the heading check), and a paragraph is seen before the image
--- inside it.
+-- One top-down pass: a paragraph is seen before the image inside it; then
+-- the page breaks, over every list of blocks.
 return {
-  sanitize,
   {
     traverse = 'topdown',
-    Meta = check_meta,
-    Div = div,
-    Header = check_heading_level,
-    Quoted = swedish_quotes,
+    Meta = format_meta,
     Para = is_typst and typst_para or nil,
     Plain = is_typst and typst_para or nil,
     Table = is_typst and style_head or nil,
