@@ -82,18 +82,22 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
     drawn: list[Path] = []
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+        # pandoc reads while the charts are drawn: only its writers open them
+        reading = [_PandocRun("json", markdown.encode("utf-8"), None, resources, timestamp, presentation)
+                   ] if formats - {"md"} else []
+        runs += reading
         drawn = charting.write([c for c in charts if isinstance(c, charting.Chart)], resources,
                                set(formats) - {"md"}, presentation.branding, cache)
         drawn += images.stage([c for c in charts if isinstance(c, images.StagedImage)], resources)
         if "md" in formats:
             staged[_write_temp(paths["md"], markdown.encode("utf-8"))] = paths["md"]
-        document = read(markdown) if formats - {"md"} else b""
+        document = reading[0].output() if reading else b""
         # All writers start at once; typst's first, as typst waits for it.
         for fmt in ("pdf", "docx", "html"):
             if fmt in formats:
                 runs.append(_PandocRun(fmt, _chart_files(document, charts, fmt), paths[fmt], resources, timestamp,
                                        presentation))
-        for run in runs:
+        for run in runs[len(reading):]:
             output = run.output()
             if run.to == "typst":
                 output = _typeset(output, resources, timestamp, f"PDF-filen {run.target.name}")
@@ -120,14 +124,6 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
     return paths
 
 
-def read(markdown: str) -> bytes:
-    """pandoc's JSON form of the Markdown, after read.lua's checks and rules."""
-    done = subprocess.run([_pandoc(), *READ_ARGS], input=markdown.encode("utf-8"), capture_output=True)
-    if done.returncode != 0:
-        raise ExportError(f"Kunde inte läsa texten: {_error_text(done.stderr.decode('utf-8', 'replace'))}")
-    return done.stdout
-
-
 def _chart_files(document: bytes, charts, fmt: str) -> bytes:
     """The JSON document with each chart's image in the file type the format reads."""
     files = {chart.file("pdf"): chart.file(fmt) for chart in charts if chart.file("pdf") != chart.file(fmt)}
@@ -151,25 +147,26 @@ def _replace_images(node, files: dict[str, str]) -> None:
 
 
 class _PandocRun:
-    """One pandoc process writing one output file from the JSON document.
+    """One pandoc process: reading the Markdown into its JSON form (format "json", after
+    read.lua's checks and rules), or writing one output file from the JSON document.
 
-    pandoc writes DOCX and HTML to a temporary file beside the target; for
-    PDF it writes typst source to stdout, which output() returns.
+    pandoc writes DOCX and HTML to a temporary file beside the target; the JSON
+    document, and for PDF the typst source, it writes to stdout, which output() returns.
     """
 
-    def __init__(self, fmt: str, source: bytes, target: Path,
+    def __init__(self, fmt: str, source: bytes, target: Path | None,
                  resources: Path, timestamp: int, presentation: Presentation) -> None:
         self.to = "typst" if fmt == "pdf" else fmt
         self.target = target
-        self.temp = None if fmt == "pdf" else _temp_path(target)
+        self.temp = None if fmt in ("pdf", "json") else _temp_path(target)
         try:
-            writer = presentation.writer_args(self.to)
+            writer = READ_ARGS if fmt == "json" else [*WRITE_ARGS, *presentation.writer_args(self.to)]
         except BrandingError as err:
             raise ExportError(str(err)) from None
         self.stderr = tempfile.TemporaryFile()
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp)}
         try:
-            args = [_pandoc(), *WRITE_ARGS, *writer, f"--output={self.temp or '-'}"]
+            args = [_pandoc(), *writer, f"--output={self.temp or '-'}"]
             self.process = subprocess.Popen(
                 args, stdin=subprocess.PIPE, stderr=self.stderr, cwd=resources, env=env,
                 stdout=subprocess.PIPE if self.temp is None else subprocess.DEVNULL)
@@ -188,7 +185,8 @@ class _PandocRun:
         if self.process.wait() != 0:
             self.stderr.seek(0)
             message = _error_text(self.stderr.read().decode("utf-8", "replace"))
-            raise ExportError(f"Kunde inte skapa {LABELS[self.to]}: {message}")
+            raise ExportError(f"Kunde inte läsa texten: {message}" if self.to == "json"
+                              else f"Kunde inte skapa {LABELS[self.to]}: {message}")
         return stdout
 
     def abort(self) -> None:
