@@ -226,11 +226,13 @@ def _outputs(document: Item, templates: Templates) -> list[tuple[str, str]]:
 
 def _export_all(jobs, markdown, staging, formats, timestamp, looks, progress, workers: int,
                 cache: ExportCache) -> list[Artifact]:
-    """Export every rendered Markdown text, ``workers`` documents at a time, in the jobs' order;
-    files the cache holds for the same Markdown and settings are taken from it.
+    """Export every rendered Markdown text, ``workers`` documents at a time, the longest first;
+    return the files in the jobs' order. Files the cache holds for the same Markdown and
+    settings are taken from it.
 
     Threads suffice: pandoc and typst run in child processes, and a thread waiting for
-    one releases the GIL; only the web page check and the hashing run in Python."""
+    one releases the GIL; only the charts not yet in the cache, the Word finish, the web page
+    check and the hashing run in Python."""
     def one(job):
         document, _template, stem = job
         started = time.perf_counter()
@@ -252,4 +254,7 @@ def _export_all(jobs, markdown, staging, formats, timestamp, looks, progress, wo
     if progress:
         progress.start(len(jobs))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return [artifact for group in pool.map(one, jobs) for artifact in group]
+        # the longest texts first, so that no core ends up alone with a long document at the end
+        futures = {index: pool.submit(one, jobs[index])
+                   for index in sorted(range(len(jobs)), key=lambda index: -len(markdown[jobs[index][2]]))}
+        return [artifact for index in range(len(jobs)) for artifact in futures[index].result()]
