@@ -14,8 +14,13 @@ syntax any other way.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
+import secrets
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -234,18 +239,83 @@ class Rendered(str):
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept for the life of the process, by file and source checksum:
-    a long-running process (``serve``) compiles a template again only after it is edited."""
+    """Compiled templates by file and source checksum (Jinja checks the checksum itself),
+    kept for the life of the process, and read from files in a directory while ``kept_in``
+    names one (the build's cache directory), so that the next build compiles only the
+    templates that were edited. A file begins with the sha256 of the rest and is named by
+    the template, Jinja's and Python's versions and the environment's options
+    (``_compiled_key``); one that does not match its hash, or that Jinja cannot read, is
+    compiled anew. (Compiled code is run: the cache directory is trusted as much as the
+    output beside it, like the rendered Markdown kept there.)"""
 
     def __init__(self):
         self.code: dict[str, bytes] = {}
+        self.directory: Path | None = None
+        self.new: dict[str, bytes] | None = None
+
+    @contextmanager
+    def kept_in(self, directory: Path, new: dict[str, bytes]):
+        """Read compiled templates from ``directory`` while the block lasts; those compiled
+        anew are added to ``new`` (file name -> contents) for ``write``."""
+        earlier = self.directory, self.new
+        self.directory, self.new = directory, new
+        try:
+            yield
+        finally:
+            self.directory, self.new = earlier
 
     def load_bytecode(self, bucket) -> None:
-        if bucket.key in self.code:
-            bucket.bytecode_from_string(self.code[bucket.key])  # ignored when the source changed
+        key = _compiled_key(bucket)
+        for read in (self.code.get, self._read):
+            code = read(key)
+            if code is not None:
+                try:
+                    bucket.bytecode_from_string(code)  # resets the bucket when the source changed
+                except Exception:  # noqa: BLE001 (bytes Jinja cannot read: compile anew)
+                    bucket.reset()
+                if bucket.code is not None:
+                    return
 
     def dump_bytecode(self, bucket) -> None:
-        self.code[bucket.key] = bucket.bytecode_to_string()
+        key = _compiled_key(bucket)
+        self.code[key] = bucket.bytecode_to_string()
+        if self.new is not None:
+            self.new[key] = self.code[key]
+
+    def _read(self, key: str) -> bytes | None:
+        if self.directory is None:
+            return None
+        try:
+            digest, _, code = (self.directory / key).read_bytes().partition(b"\n")
+        except OSError:
+            return None
+        return code if hashlib.sha256(code).hexdigest().encode("ascii") == digest else None
+
+    @staticmethod
+    def write(directory: Path, new: dict[str, bytes]) -> None:
+        """Keep the templates compiled anew as files in ``directory``; a cache that cannot
+        be written only costs the next build time."""
+        for key, code in new.items():
+            path = directory / key
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+                temporary.write_bytes(hashlib.sha256(code).hexdigest().encode("ascii") + b"\n" + code)
+                os.replace(temporary, path)
+            except OSError:
+                pass
+
+
+def _compiled_key(bucket) -> str:
+    """sha256 of the template (Jinja's key: its name and file), Jinja's and Python's
+    versions and the environment's options that change the compiled code."""
+    env = bucket.environment
+    options = (jinja2.__version__, sys.version, env.block_start_string, env.block_end_string,
+               env.variable_start_string, env.variable_end_string, env.comment_start_string,
+               env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
+               env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline, env.autoescape,
+               env.optimized, env.is_async, env.finalize is None, sorted(env.extensions), bucket.key)
+    return hashlib.sha256(repr(options).encode("utf-8")).hexdigest()
 
 
 COMPILED = _CompiledTemplates()

@@ -32,7 +32,7 @@ from .pipeline import SetupError
 from .project import Branding, Templates
 from .provenance import Provenance
 from .reads import Noted, Reads, recording, structure_digest
-from .render import Rendered, Renderer
+from .render import COMPILED, Rendered, Renderer
 
 FORMAT = "styrdok markdown cache 1"  # changes when the key's recipe changes
 
@@ -69,6 +69,7 @@ class DocumentRenderer:
         self._stand_in = dataclasses.replace(origin, content_sha256=secrets.token_hex(32), changed=frozenset())
         self.versions: dict[str, str] = {}  # every earlier version the documents read: ref -> commit
         self._new: list[tuple] = []  # renders to keep once the build may write beside its output
+        self._compiled_directory, self._compiled = cache.directory / "compiled", {}  # and templates compiled anew
 
     def render(self, document: Item, template: str, stem: str) -> tuple[Rendered, Provenance | None]:
         """The Markdown of ``stem`` and the document's provenance: from the cache when every
@@ -77,6 +78,10 @@ class DocumentRenderer:
         kept = self._kept(context)
         if kept is not None:
             return kept
+        with COMPILED.kept_in(self._compiled_directory, self._compiled):
+            return self._render(document, template, context)
+
+    def _render(self, document: Item, template: str, context: str) -> tuple[Rendered, Provenance | None]:
         revisions, reads = self._revision_tables(document), Reads()
         stand_in = self._stand_in
         with recording(self.model, reads):
@@ -100,6 +105,8 @@ class DocumentRenderer:
         for entry in self._new:
             self.cache.store(*entry)
         self._new.clear()
+        COMPILED.write(self._compiled_directory, self._compiled)
+        self._compiled.clear()
 
     def _revision_tables(self, document: Item) -> Noted:
         """The document's revision tables (made once per build), noting what making them
