@@ -5,9 +5,15 @@ fields the render (templates and Python alike) looks at, every template Jinja lo
 every earlier git version it compares with. The Markdown cache is keyed by exactly
 these inputs, and the document's provenance covers them.
 
-An item's id and type are not noted: which items exist, of what type, and how they
-hang together (parents, follow-ups' periods and items) is the content's structure,
-which ``structure_digest`` covers as a whole.
+An item's structure is not noted: which items exist, of what type, in which file, and
+how they hang together (parents, goal levels, follow-ups' periods and items). Every
+render looks it up over the whole content (which goals a document lists, which
+measures hang under them, which assignments have an origin), so the structure is an
+input of every document as a whole (``structure_digest``; of one file, ``structure_of``),
+in its cache key and its provenance alike, rather than through each file. So a render that only
+counts or places items (a memo's ``{measure}``, which vocabulary a follow-up field of
+a measure takes) does not depend on the rest of their files: editing a measure's text
+changes only the documents that show one of its fields.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from dataclasses import dataclass, field
 
 from .model import Content, Item
 
-UNNOTED = frozenset({"id", "type_name", "source_file", "__class__"})
+UNNOTED = frozenset({"id", "type_name", "source_file", "parents", "level", "__class__"})
 
 
 @dataclass
@@ -129,11 +135,22 @@ def _recorder(cls: type[Item]) -> type[Item]:
 
 
 def structure_digest(content: Content) -> str:
-    """sha256 of which items exist, their types and files, their parents, and which item
-    each follow-up follows in which period: what lookups over the whole content see."""
+    """sha256 of which items exist, their types and files, their parents and goal levels,
+    and which item each follow-up follows in which period: what lookups over the whole
+    content see (``structure_of`` every file)."""
     lines = []
     for item in content.items.values():
         followed = (getattr(getattr(item, "item", None), "id", ""), str(item.period)) if item.type_name == "follow_up" else ()
         parents = ",".join(getattr(parent, "id", str(parent)) for parent in item.parents)
-        lines.append("\0".join([item.id, item.type_name, item.source_file, parents, *followed]))
+        level = str(getattr(item.level, "id", item.level))
+        lines.append("\0".join([item.id, item.type_name, item.source_file, parents, level, *followed]))
     return hashlib.sha256("\n".join(sorted(lines)).encode("utf-8")).hexdigest()
+
+
+def structure_of(data) -> tuple:
+    """What ``structure_digest`` covers of one content file, from its data as written
+    (its path aside): to tell whether an edit of the file changed the structure."""
+    if not isinstance(data, dict):
+        return (data,)
+    followed = (data.get("item"), data.get("period")) if data.get("type") == "follow_up" else ()
+    return (data.get("id"), data.get("type"), data.get("parents"), data.get("level"), *followed)

@@ -59,10 +59,11 @@ class DocumentRenderer:
             self.shared_files.append(path.resolve())
         self.shared["styrdok"] = code_digest()
         self.shared["utseende"] = _branding_digest(branding)
+        self.shared["struktur"] = structure_digest(model)
         self.setting = "\n".join([FORMAT, code_digest(), jinja2.__version__, babel.__version__, repr(branding),
                                   repr(templates), repr(dataclasses.replace(origin, content_sha256="", modified=False,
                                                                             changed=frozenset())),
-                                  structure_digest(model)])
+                                  self.shared["struktur"]])
         self._templates: dict[str, tuple[str, Path] | None] = {}
         self._repo: Path | None = None
         self._revisions: dict[str, Noted] = {}
