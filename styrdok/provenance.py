@@ -7,7 +7,7 @@ commit time is also the build's timestamp, which makes a rebuild of the same com
 byte-identical.
 
 A document's checksum and its "modified" mark cover exactly what the document was made
-from (``for_document``): the content files it read, the content's structure (which items
+from (``for_document``): the content files and committed images it read, the content's structure (which items
 exist and how they hang together, ``styrdok.reads``), the schemas, the templates it used,
 the branding, styrdok's own code and any earlier version it compares with. So an edit
 changes only the documents that show it. The structure counts as modified when an

@@ -1,8 +1,9 @@
 """What a document's render reads: its dependency record.
 
 While one document renders, ``recording`` notes the content file of every item whose
-fields the render (templates and Python alike) looks at, every template Jinja loads and
-every earlier git version it compares with. The Markdown cache is keyed by exactly
+fields the render (templates and Python alike) looks at, every committed image it shows
+(``styrdok.images``), every template Jinja loads and every earlier git version it
+compares with. The Markdown cache is keyed by exactly
 these inputs, and the document's provenance covers them.
 
 An item's structure is not noted: which items exist, of what type, in which file, and
@@ -36,18 +37,21 @@ class Reads:
     files: set[str] = field(default_factory=set)  # content files, as loaded (``SourceFile.path``)
     templates: set[str] = field(default_factory=set)  # template names, as Jinja loads them
     versions: dict[str, str] = field(default_factory=dict)  # git ref -> the commit it named
+    images: set[str] = field(default_factory=set)  # committed images, relative to the content directory
 
     def as_dict(self) -> dict:
-        return {"files": sorted(self.files), "templates": sorted(self.templates), "versions": dict(sorted(self.versions.items()))}
+        return {"files": sorted(self.files), "templates": sorted(self.templates),
+                "versions": dict(sorted(self.versions.items())), "images": sorted(self.images)}
 
     @classmethod
     def from_dict(cls, data: dict) -> Reads:
-        return cls(set(data["files"]), set(data["templates"]), dict(data["versions"]))
+        return cls(set(data["files"]), set(data["templates"]), dict(data["versions"]), set(data["images"]))
 
     def update(self, other: Reads) -> None:
         self.files |= other.files
         self.templates |= other.templates
         self.versions.update(other.versions)
+        self.images |= other.images
 
 
 class Noted(dict):
@@ -115,6 +119,12 @@ def recording(content: Content, reads: Reads):
 def template_loaded(name: str) -> None:
     if _active is not None:
         _active.templates.add(name)
+
+
+def image_read(path: str) -> None:
+    """Note a committed image, by its path relative to the content directory."""
+    if _active is not None:
+        _active.images.add(path)
 
 
 def version_read(ref: str, commit: str) -> None:

@@ -83,6 +83,7 @@ class DocumentContext:
         if self.renderer is None or self.renderer.content_dir is None:
             raise images.ImageError("bilder kan bara visas när dokumentet byggs ur en innehållskatalog")
         image = images.declare(self.renderer.content_dir, path, alt)
+        reads.image_read(image.source.relative_to(self.renderer.content_dir.resolve()).as_posix())
         self.charts.append(image)
         return image.image("pdf")
 
