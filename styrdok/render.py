@@ -20,7 +20,6 @@ import os
 import re
 import secrets
 import sys
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -241,29 +240,22 @@ class Rendered(str):
 
 class _CompiledTemplates(jinja2.BytecodeCache):
     """Compiled templates by file and source checksum (Jinja checks the checksum itself),
-    kept for the life of the process, and read from files in a directory while ``kept_in``
-    names one (the build's cache directory), so that the next build compiles only the
-    templates that were edited. A file begins with the sha256 of the rest and is named by
-    the template, Jinja's and Python's versions and the environment's options
-    (``_compiled_key``); one that does not match its hash, or that Jinja cannot read, is
-    compiled anew. (Compiled code is run: the cache directory is trusted as much as the
-    output beside it, like the rendered Markdown kept there.)"""
+    kept for the life of the process, and in files in the build's cache directory
+    (``keep_in``), so that the next build compiles only the templates that were edited.
+    A file begins with the sha256 of the rest and is named by the template, Jinja's and
+    Python's versions and the environment's options (``_compiled_key``); one that does not
+    match its hash, or that Jinja cannot read, is compiled anew. (Compiled code is run:
+    the cache directory is trusted as much as the output beside it, like the rendered
+    Markdown kept there.)"""
 
     def __init__(self):
         self.code: dict[str, bytes] = {}
         self.directory: Path | None = None
-        self.new: dict[str, bytes] | None = None
+        self.new: dict[str, bytes] = {}  # compiled since the last ``write``
 
-    @contextmanager
-    def kept_in(self, directory: Path, new: dict[str, bytes]):
-        """Read compiled templates from ``directory`` while the block lasts; those compiled
-        anew are added to ``new`` (file name -> contents) for ``write``."""
-        earlier = self.directory, self.new
-        self.directory, self.new = directory, new
-        try:
-            yield
-        finally:
-            self.directory, self.new = earlier
+    def keep_in(self, directory: Path) -> None:
+        """Read compiled templates from ``directory`` from now on; ``write`` keeps those compiled anew there."""
+        self.directory = directory
 
     def load_bytecode(self, bucket) -> None:
         key = _compiled_key(bucket)
@@ -279,9 +271,7 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket) -> None:
         key = _compiled_key(bucket)
-        self.code[key] = bucket.bytecode_to_string()
-        if self.new is not None:
-            self.new[key] = self.code[key]
+        self.code[key] = self.new[key] = bucket.bytecode_to_string()
 
     def _read(self, key: str) -> bytes | None:
         if self.directory is None:
@@ -292,12 +282,12 @@ class _CompiledTemplates(jinja2.BytecodeCache):
             return None
         return code if hashlib.sha256(code).hexdigest().encode("ascii") == digest else None
 
-    @staticmethod
-    def write(directory: Path, new: dict[str, bytes]) -> None:
-        """Keep the templates compiled anew as files in ``directory``; a cache that cannot
-        be written only costs the next build time."""
-        for key, code in new.items():
-            path = directory / key
+    def write(self) -> None:
+        """Keep the templates compiled anew as files (once the build may write beside its
+        output); a cache that cannot be written only costs the next build time."""
+        new, self.new = self.new, {}
+        for key, code in new.items() if self.directory else ():
+            path = self.directory / key
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")

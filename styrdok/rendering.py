@@ -72,7 +72,7 @@ class DocumentRenderer:
         self._stand_in = dataclasses.replace(origin, content_sha256=secrets.token_hex(32), changed=frozenset())
         self.versions: dict[str, str] = {}  # every earlier version the documents read: ref -> commit
         self._new: list[tuple] = []  # renders to keep once the build may write beside its output
-        self._compiled_directory, self._compiled = cache.directory / "compiled", {}  # and templates compiled anew
+        COMPILED.keep_in(cache.directory / "compiled")  # and the templates this build compiles
 
     def render(self, document: Item, template: str, stem: str) -> tuple[Rendered, Provenance | None]:
         """The Markdown of ``stem`` and the document's provenance: from the cache when every
@@ -81,8 +81,7 @@ class DocumentRenderer:
         kept = self._kept(context)
         if kept is not None:
             return kept
-        with COMPILED.kept_in(self._compiled_directory, self._compiled):
-            return self._render(document, template, context)
+        return self._render(document, template, context)
 
     def _render(self, document: Item, template: str, context: str) -> tuple[Rendered, Provenance | None]:
         revisions, reads = self._revision_tables(document), Reads()
@@ -106,8 +105,7 @@ class DocumentRenderer:
         for entry in self._new:
             self.cache.store(*entry)
         self._new.clear()
-        COMPILED.write(self._compiled_directory, self._compiled)
-        self._compiled.clear()
+        COMPILED.write()
 
     def _revision_tables(self, document: Item) -> Noted:
         """The document's revision tables (made once per build), noting what making them
