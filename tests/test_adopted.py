@@ -12,7 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from gitrepos import git
+from gitrepos import commit_all, git
+from styrdok import publish
 from styrdok.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,3 +79,44 @@ def test_an_unknown_version_is_an_error_at_the_definitions_line(tmp_path, capsys
         assert re.search(rf'dokument/{PLAN}\.yaml:{line}:8: versionen "antagen-2023" finns inte i förrådet: '
                          r"ingen tagg, commit eller gren heter så", out), out
     assert not (tmp_path / "ut").exists()
+
+
+MEASURE = Path("atgarder") / "atgard-sprakstodjande-insatser.yaml"  # shown in the plan
+
+
+def _edit_measure(content: Path, new: str) -> None:
+    path = content / MEASURE
+    path.write_text(re.sub(r"så att både [^ ]+", f"så att både {new}", path.read_text(encoding="utf-8"), count=1),
+                    encoding="utf-8")
+
+
+def test_the_adopted_render_is_kept_and_a_moved_tag_builds_anew(tmp_path, monkeypatch):
+    """The plan as adopted is rendered once per commit its tag names: later edits to the
+    content load nothing of the version, and moving the tag makes the next build render
+    from the tag's new commit."""
+    repo = _repository_with(tmp_path, "antagen-2023")
+    content, output = repo / "content", tmp_path / "ut"
+    definition, information = content / "dokument" / f"{PLAN}.yaml", content / "dokument" / f"information-{PLAN}-2025.yaml"
+    information.write_text(information.read_text(encoding="utf-8").replace(ADOPTED, "antagen-2023"), encoding="utf-8")
+    adopted_text = definition.read_text(encoding="utf-8")
+    definition.write_text(re.sub(r"(?m)^as_of: .*\n", "", adopted_text), encoding="utf-8")
+    commit_all(repo, "Antagen av nämnden")
+    git(repo, "tag", "antagen-2023")
+    definition.write_text(adopted_text, encoding="utf-8")
+    _edit_measure(content, "reviderade")
+    revised = commit_all(repo, "Reviderad")
+    loads, original = [], publish.adopted
+    monkeypatch.setattr(publish, "adopted", lambda *args: loads.append(args) or original(*args))
+
+    def build():
+        publish.build(content, output, documents=[PLAN], formats={"md"})
+
+    build()
+    first = (output / f"{PLAN}.md").read_text(encoding="utf-8")
+    assert "så att både individer" in first and "reviderade" not in first and len(loads) == 1
+    _edit_measure(content, "ändrade")  # an edit the adopted plan does not show
+    build()
+    assert (output / f"{PLAN}.md").read_text(encoding="utf-8") == first and len(loads) == 1
+    git(repo, "tag", "--force", "antagen-2023", revised)
+    build()  # nothing in the work tree changed since the last build; the tag did
+    assert "så att både reviderade" in (output / f"{PLAN}.md").read_text(encoding="utf-8") and len(loads) == 2
