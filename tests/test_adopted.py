@@ -81,6 +81,20 @@ def test_an_unknown_version_is_an_error_at_the_definitions_line(tmp_path, capsys
     assert not (tmp_path / "ut").exists()
 
 
+def _adopted_as_tagged(tmp_path: Path) -> Path:
+    """The content of a new repository whose plan (as_of: antagen-2023) was committed without
+    ``as_of`` and tagged antagen-2023; ``as_of`` is set in the work tree."""
+    repo = _repository_with(tmp_path, "antagen-2023")
+    definition, information = (repo / "content" / "dokument" / name for name in (f"{PLAN}.yaml", f"information-{PLAN}-2025.yaml"))
+    information.write_text(information.read_text(encoding="utf-8").replace(ADOPTED, "antagen-2023"), encoding="utf-8")
+    adopted_text = definition.read_text(encoding="utf-8")
+    definition.write_text(re.sub(r"(?m)^as_of: .*\n", "", adopted_text), encoding="utf-8")
+    commit_all(repo, "Antagen av nämnden")
+    git(repo, "tag", "antagen-2023")
+    definition.write_text(adopted_text, encoding="utf-8")
+    return repo / "content"
+
+
 MEASURE = Path("atgarder") / "atgard-sprakstodjande-insatser.yaml"  # shown in the plan
 
 
@@ -94,15 +108,8 @@ def test_the_adopted_render_is_kept_and_a_moved_tag_builds_anew(tmp_path, monkey
     """The plan as adopted is rendered once per commit its tag names: later edits to the
     content load nothing of the version, and moving the tag makes the next build render
     from the tag's new commit."""
-    repo = _repository_with(tmp_path, "antagen-2023")
-    content, output = repo / "content", tmp_path / "ut"
-    definition, information = content / "dokument" / f"{PLAN}.yaml", content / "dokument" / f"information-{PLAN}-2025.yaml"
-    information.write_text(information.read_text(encoding="utf-8").replace(ADOPTED, "antagen-2023"), encoding="utf-8")
-    adopted_text = definition.read_text(encoding="utf-8")
-    definition.write_text(re.sub(r"(?m)^as_of: .*\n", "", adopted_text), encoding="utf-8")
-    commit_all(repo, "Antagen av nämnden")
-    git(repo, "tag", "antagen-2023")
-    definition.write_text(adopted_text, encoding="utf-8")
+    content, output = _adopted_as_tagged(tmp_path), tmp_path / "ut"
+    repo = content.parent
     _edit_measure(content, "reviderade")
     revised = commit_all(repo, "Reviderad")
     loads, original = [], publish.adopted
@@ -120,3 +127,18 @@ def test_the_adopted_render_is_kept_and_a_moved_tag_builds_anew(tmp_path, monkey
     git(repo, "tag", "--force", "antagen-2023", revised)
     build()  # nothing in the work tree changed since the last build; the tag did
     assert "så att både reviderade" in (output / f"{PLAN}.md").read_text(encoding="utf-8") and len(loads) == 2
+
+
+def test_a_field_the_adopted_version_overrides_is_a_warning_at_its_line(tmp_path, capsys):
+    content = _adopted_as_tagged(tmp_path)
+    definition = content / "dokument" / f"{PLAN}.yaml"
+    text = definition.read_text(encoding="utf-8").replace("title: Plan för 1000 fler", "title: Ny plan för 1000 fler")
+    definition.write_text(re.sub(r"(?ms)^memo:.*?(?=^history:)", "", text), encoding="utf-8")
+    lines = definition.read_text(encoding="utf-8").splitlines()
+    title, as_of = (next(n for n, line in enumerate(lines, 1) if line.startswith(key)) for key in ("title:", "as_of:"))
+    assert main(["validate", "--content", str(content)]) == 0
+    out = capsys.readouterr().out
+    said = "dokumentet byggs som det antogs, ur versionen antagen-2023, där fältet"
+    assert f'{PLAN}.yaml:{title}:1: varning: fältet "title" (Titel) har ingen verkan: {said} ser annorlunda ut.' in out, out
+    assert f'{PLAN}.yaml:{as_of}:1: varning: fältet "memo" (Tjänsteskrivelse) är borttaget här men används ändå: {said} finns.' in out
+    assert out.count("antagen-2023, där fältet") == 2  # the unchanged fields say nothing
