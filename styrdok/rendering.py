@@ -9,6 +9,10 @@ rendered: the render finds what the document reads, which its provenance covers
 (``Provenance.for_document``), so it shows a stand-in for the checksum, replaced once
 the render is done; only when the document's "modified" mark differs from the build's
 does it render a second time.
+
+A document built as adopted (``as_of``) is kept the same way under the commit its ref
+names: that version's content never changes, so its record names only the templates and
+versions it read, and a kept render needs nothing of the version loaded.
 """
 
 from __future__ import annotations

@@ -518,8 +518,20 @@ class Validator:
                 self._check_history(source, ("as_of",), data["as_of"], history.AS_OF)
                 self._check_adopted_definition(source)
             for position, block in enumerate(data["contents"]):
-                if "revisions" in block and self.workspace:
-                    self._check_history(source, ("contents", position, "revisions", "since"), block["revisions"]["since"])
+                if "revisions" in block:
+                    self._check_since(source, ("contents", position, "revisions"), block["revisions"])
+
+    def _check_since(self, source: SourceFile, path: tuple, block: dict) -> None:
+        """The version a revision table compares with: its ``since``, else the as_of of the
+        plan it names (``model._compare_with_adopted``)."""
+        plan = self.index.items.get(block["document"])
+        since = block.get("since") or (plan.data.get("as_of") if plan and self.index.kinds[block["document"]] == "document" else None)
+        if since is None:
+            if plan is not None:  # an unknown document is reported as such
+                self.report(source, path, f'revideringstabellen anger ingen version att jämföra med: ange "since", eller "as_of" i '
+                                          f'dokumentet "{block["document"]}" om tabellen ska jämföra med planen som den antogs')
+        elif self.workspace:
+            self._check_history(source, path + (("since",) if "since" in block else ()), since)
 
     def _check_adopted_definition(self, source: SourceFile) -> None:
         """A document built as adopted takes its whole definition from that version: a field

@@ -82,16 +82,11 @@ def test_an_unknown_version_is_an_error_at_the_definitions_line(tmp_path, capsys
 
 
 def _adopted_as_tagged(tmp_path: Path) -> Path:
-    """The content of a new repository whose plan (as_of: antagen-2023) was committed without
-    ``as_of`` and tagged antagen-2023; ``as_of`` is set in the work tree."""
+    """The content of a new repository, committed once and tagged antagen-2023, which the
+    plan's ``as_of`` names."""
     repo = _repository_with(tmp_path, "antagen-2023")
-    definition, information = (repo / "content" / "dokument" / name for name in (f"{PLAN}.yaml", f"information-{PLAN}-2025.yaml"))
-    information.write_text(information.read_text(encoding="utf-8").replace(ADOPTED, "antagen-2023"), encoding="utf-8")
-    adopted_text = definition.read_text(encoding="utf-8")
-    definition.write_text(re.sub(r"(?m)^as_of: .*\n", "", adopted_text), encoding="utf-8")
     commit_all(repo, "Antagen av nämnden")
     git(repo, "tag", "antagen-2023")
-    definition.write_text(adopted_text, encoding="utf-8")
     return repo / "content"
 
 
@@ -142,3 +137,11 @@ def test_a_field_the_adopted_version_overrides_is_a_warning_at_its_line(tmp_path
     assert f'{PLAN}.yaml:{title}:1: varning: fältet "title" (Titel) har ingen verkan: {said} ser annorlunda ut.' in out, out
     assert f'{PLAN}.yaml:{as_of}:1: varning: fältet "memo" (Tjänsteskrivelse) är borttaget här men används ändå: {said} finns.' in out
     assert out.count("antagen-2023, där fältet") == 2  # the unchanged fields say nothing
+    # the revision table names no version of its own: it compares with the plan's as_of
+    information = content / "dokument" / f"information-{PLAN}-2025.yaml"
+    blocks = yaml.safe_load(information.read_text(encoding="utf-8"))["contents"]
+    assert [b["revisions"] for b in blocks if "revisions" in b][0]["document"] == PLAN and not any("since" in b.get("revisions", {}) for b in blocks)
+    definition.write_text(re.sub(r"(?m)^as_of: .*\n", "", definition.read_text(encoding="utf-8")), encoding="utf-8")
+    assert main(["validate", "--content", str(content)]) == 1
+    assert re.search(rf"information-{PLAN}-2025\.yaml:\d+:\d+: revideringstabellen anger ingen version att jämföra med: "
+                     rf'ange "since", eller "as_of" i dokumentet "{PLAN}"', capsys.readouterr().out)
