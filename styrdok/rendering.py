@@ -9,6 +9,10 @@ rendered: the render finds what the document reads, which its provenance covers
 (``Provenance.for_document``), so it shows a stand-in for the checksum, replaced once
 the render is done; only when the document's "modified" mark differs from the build's
 does it render a second time.
+
+A document built as adopted (``as_of``) is kept the same way under the commit its ref
+names: that version's content never changes, so its record names only the templates and
+versions it read, and a kept render needs nothing of the version loaded.
 """
 
 from __future__ import annotations
@@ -17,12 +21,12 @@ import dataclasses
 import hashlib
 import secrets
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import babel
 import jinja2
 
-from . import gitsource
+from . import gitsource, history
 from .cache import MarkdownCache, code_digest
 from .charts import Chart, Series
 from .images import StagedImage
@@ -34,6 +38,9 @@ from .project import Branding, Templates
 from .provenance import Provenance
 from .reads import Noted, Reads, recording, structure_digest
 from .render import COMPILED, Rendered, Renderer
+
+if TYPE_CHECKING:
+    from .adopted import Adopted
 
 FORMAT = "styrdok markdown cache 1"  # changes when the key's recipe changes
 
@@ -61,10 +68,12 @@ class DocumentRenderer:
         self.shared["styrdok"] = code_digest()
         self.shared["utseende"] = _branding_digest(branding)
         self.shared["struktur"] = structure_digest(model)
-        self.setting = "\n".join([FORMAT, code_digest(), jinja2.__version__, babel.__version__, repr(branding),
-                                  repr(templates), repr(dataclasses.replace(origin, content_sha256="", modified=False,
-                                                                            changed=frozenset())),
-                                  self.shared["struktur"]])
+        setting = "\n".join([FORMAT, code_digest(), jinja2.__version__, babel.__version__, repr(branding),
+                             repr(templates), repr(dataclasses.replace(origin, content_sha256="", modified=False,
+                                                                       changed=frozenset()))])
+        self.setting = f"{setting}\n{self.shared['struktur']}"
+        self.adopted_setting = f"{setting}\nas adopted"  # the content is the version's, whatever today's structure
+        self.branding, self.content_dir = branding, content_dir
         self._templates: dict[str, tuple[str, Path] | None] = {}
         self._images: dict[str, tuple[str, Path] | None] = {}
         self._repo: Path | None = None
@@ -106,6 +115,70 @@ class DocumentRenderer:
             self.cache.store(*entry)
         self._new.clear()
         COMPILED.write()
+
+    def render_adopted(self, document: Item, version: Callable[[], Adopted], outputs: Callable[[Item], list],
+                       revisions: Callable[[Item, Content], dict]) -> tuple[list, dict[str, tuple[Rendered, Provenance]]]:
+        """The (document, template, stem) jobs and the Markdown of a document built as adopted
+        (``as_of``): its definition and content as ``version`` loads them, rendered with today's
+        templates; ``outputs`` gives a definition's (template, stem) pairs, ``revisions`` its
+        revision tables in a model. The content at a commit never changes, so the render is
+        kept under the commit the ref names now, with a record of the templates and versions
+        it read; the version is loaded only when something it read changed."""
+        commit = self._adopted_commit(document)
+        context = _sha256(f"{self.adopted_setting}\n{document.id}\n{commit}")
+        kept = self._kept_adopted(context, commit)
+        if kept is not None:
+            texts, provenance = kept
+            return [(document, template, stem) for template, stem, _ in texts], {stem: (text, provenance) for _, stem, text in texts}
+        made = version()
+        jobs = [(made.document, template, stem) for template, stem in outputs(made.document)]
+        provenance = dataclasses.replace(made.provenance, modified=False)
+        renderer = Renderer(made.content, self.templates, provenance=provenance, branding=self.branding,
+                            content_dir=self.content_dir)
+        reads = Reads(versions={document.as_of: commit})
+        with recording(made.content, reads):
+            tables = revisions(made.document, made.content)
+            rendered = {stem: renderer.render(doc, template, tables) for doc, template, stem in jobs}
+        reads.files.clear()  # the version's own files, fixed by its commit
+        own = self._provenance(reads)
+        if own is not None and own.modified:  # a template or shared file it used has uncommitted changes
+            provenance = dataclasses.replace(provenance, modified=True)
+            rendered = {stem: renderer.render(doc, template, tables, provenance) for doc, template, stem in jobs}
+        self.versions.update(reads.versions)
+        if own is not None and all(isinstance(chart, Chart) for text in rendered.values() for chart in text.charts):
+            texts = [{"template": template, "stem": stem, "markdown": str(rendered[stem]),
+                      "charts": [self._chart_data(c) for c in rendered[stem].charts]} for _doc, template, stem in jobs]
+            self._new.append((context, reads.as_dict(), self._key(context, own),
+                              {"outputs": texts, "commit_date": provenance.commit_date,
+                               "content_sha256": provenance.content_sha256}))
+        return jobs, {stem: (text, provenance) for stem, text in rendered.items()}
+
+    def _adopted_commit(self, document: Item) -> str:
+        """The commit the document's ``as_of`` names now (``history.HistoryMissing`` when this
+        copy of the repository lacks it)."""
+        history.require(document.id, self.root, document.as_of, history.AS_OF)
+        self._repo = self._repo or gitsource.repo_root(self.root)
+        return gitsource.resolve(self._repo, document.as_of)
+
+    def _kept_adopted(self, context: str, commit: str) -> tuple[list, Provenance] | None:
+        """The kept render of a document built as adopted from ``commit``, if the templates and
+        versions it read are unchanged: ((template, stem, Markdown) per output, provenance)."""
+        record = self.cache.reads(context)
+        try:
+            reads = Reads.from_dict(record) if record is not None else None
+            if reads is None or reads.files or not self._current_versions(reads):
+                return None
+            own = self._provenance(reads)
+            entry = self.cache.markdown(self._key(context, own)) if own else None
+            if not entry:
+                return None
+            at_version = self.origin.at_version(commit, entry["commit_date"], entry["content_sha256"])
+            texts = [(text["template"], text["stem"], Rendered(text["markdown"], self._charts(text["charts"])))
+                     for text in entry["outputs"]]
+        except (KeyError, TypeError, ValueError, AttributeError):  # a foreign record or entry
+            return None
+        self.versions.update(reads.versions)
+        return texts, dataclasses.replace(at_version, modified=own.modified)
 
     def _revision_tables(self, document: Item) -> Noted:
         """The document's revision tables (made once per build), noting what making them

@@ -51,7 +51,12 @@ def content(tmp_path):
     copy = tmp_path / "content"
     shutil.copytree(CONTENT, copy)
     plan = copy / "dokument" / f"{PLAN[0]}.yaml"
-    plan.write_text(re.sub(r"(?m)^as_of: .*\n", "", plan.read_text(encoding="utf-8")), encoding="utf-8")
+    as_of = re.search(r"(?m)^as_of: (\S+)\n", plan.read_text(encoding="utf-8"))
+    plan.write_text(plan.read_text(encoding="utf-8").replace(as_of.group(0), ""), encoding="utf-8")
+    information = copy / "dokument" / "information-plan-1000-fler-2025.yaml"  # its table compared with that as_of
+    text = information.read_text(encoding="utf-8")
+    information.write_text(text.replace("document: plan-1000-fler\n", f"document: plan-1000-fler\n      since: {as_of.group(1)}\n"),
+                           encoding="utf-8")
     return copy
 
 
