@@ -31,11 +31,22 @@ def font_dir() -> Path:
 
 @functools.cache
 def font_files(family: str) -> dict[str, Path]:
-    """The family's files by style ("regular", "bold", ...); {} when styrdok has none."""
+    """The family's files by style ("regular", "bold", ...); {} when styrdok has none.
+
+    Reading a file's names takes most of the time, so the files named after the family
+    ("DejaVuSans*.ttf", as matplotlib names them) are read first, and the others only
+    when those hold no regular style."""
+    paths = sorted(font_dir().glob("*.ttf"))
+    named = [path for path in paths if path.name.startswith(family.replace(" ", ""))]
+    return _family_files(family, named) or _family_files(family, paths)
+
+
+def _family_files(family: str, paths: list[Path]) -> dict[str, Path]:
+    """The files among ``paths`` of the family, by style; {} without a regular style."""
     from fontTools.ttLib import TTFont
 
     found: dict[str, Path] = {}
-    for path in sorted(font_dir().glob("*.ttf")):
+    for path in paths:
         font = TTFont(path, lazy=True)
         if font["name"].getBestFamilyName() != family:
             continue
@@ -89,10 +100,13 @@ class Metrics:
         self.cmap = font.getBestCmap()
         self.advance = {name: width for name, (width, _) in font["hmtx"].metrics.items()}
         self.fallback = self.advance.get(self.cmap.get(ord("n")), self.units // 2)
+        self.words: dict[str, int] = {}  # text -> its width in font units, as measured so far
 
     def width(self, text: str, size: float) -> float:
         """The width of text at size points, in points."""
-        units = sum(self.advance.get(self.cmap.get(ord(char)), self.fallback) for char in text)
+        units = self.words.get(text)
+        if units is None:
+            units = self.words[text] = sum(self.advance.get(self.cmap.get(ord(char)), self.fallback) for char in text)
         return units * size / self.units
 
 

@@ -352,6 +352,7 @@ def build_model(loaded: LoadedContent, schemas=None) -> Content:
                 fields["body"] = source.body
             items[source.data["id"]] = BEHAVIOUR.get(item_type, Item)(item_type, source.path, fields)
     _resolve(items, organisation, model, schemas)
+    _compare_with_adopted(items)
     return Content(organisation, model, items, _children(items), _follow_ups(items))
 
 
@@ -425,6 +426,20 @@ def _resolve(items: dict[str, Item], organisation: Organisation, model: Governan
                 value = getattr(item, name, None)
                 if isinstance(value, str):
                     setattr(item, name, model.vocabulary_for(name, item.item)[value])
+
+
+def _compare_with_adopted(items: dict[str, Item]) -> None:
+    """A revision table without ``since`` compares with the version the plan it names is
+    built as adopted from (that plan's ``as_of``); validation makes sure there is one."""
+    for item in items.values():
+        if item.type_name == "document":
+            item.contents = [_since_adopted(block, items) for block in item.contents]
+
+
+def _since_adopted(block: dict, items: dict[str, Item]) -> dict:
+    revisions = block.get("revisions")
+    as_of = revisions and "since" not in revisions and getattr(items.get(revisions["document"]), "as_of", None)
+    return {**block, "revisions": {**revisions, "since": as_of}} if as_of else block
 
 
 def _own_field(path: tuple) -> bool:

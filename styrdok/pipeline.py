@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import history
-from .diagnostics import Diagnostic, os_reason, promote_warnings
-from .load import LoadedContent, load_content
+from .diagnostics import ContentError, Diagnostic, os_reason, promote_warnings
+from .git import GitError, run_git
+from .load import LoadedContent, load_bytes, load_content
 from .parse_cache import ParseCache
 from .schema import SchemaInvalid, SchemaSet
 from .validate import validate
@@ -52,6 +53,14 @@ class Workspace:
         if ref not in self._gaps:
             self._gaps[ref] = history.history_gap(self.content, ref)
         return self._gaps[ref]
+
+    def file_at(self, ref: str, path: str) -> dict | None:
+        """The data of the content file ``path`` (relative to the content directory) at the
+        git version ``ref``; None when it is not there or cannot be read."""
+        try:
+            return load_bytes(run_git(self.content, "cat-file", "blob", f"{ref}:./{path}"), path).data
+        except (GitError, ContentError):
+            return None
 
 
 @dataclass

@@ -7,10 +7,13 @@ commit time is also the build's timestamp, which makes a rebuild of the same com
 byte-identical.
 
 A document's checksum and its "modified" mark cover exactly what the document was made
-from (``for_document``): the content files it read, the schemas, the templates it used,
+from (``for_document``): the content files and committed images it read, the content's structure (which items
+exist and how they hang together, ``styrdok.reads``), the schemas, the templates it used,
 the branding, styrdok's own code and any earlier version it compares with. So an edit
-changes only the documents that show it. The manifest keeps the build's checksum over
-every content file too.
+changes only the documents that show it. The structure counts as modified when an
+uncommitted change adds or removes a content file or changes one's structural fields
+(``structure_changed``); a change elsewhere in a file marks only the documents that read
+it. The manifest keeps the build's checksum over every content file too.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from .diagnostics import ContentError
 from .git import GitError, git_text, run_git
-from .load import LoadedContent
+from .load import SUFFIXES, LoadedContent, _display, load_bytes
+from .reads import structure_of
 
 
 SHORT = 7  # characters of the commit id in the footer line
@@ -37,6 +42,7 @@ class Provenance:
     modified: bool = False  # uncommitted changes in the build's inputs
     built_with: str | None = None  # a document built as adopted (``as_of``): the build's own commit
     changed: frozenset[Path] = frozenset()  # the files with those changes (resolved paths)
+    structure_modified: bool = False  # uncommitted changes in the content's structure
 
     def line(self) -> str:
         """The short Swedish line in page footers: "Version add180b · 26 november 2026"."""
@@ -80,10 +86,11 @@ class Provenance:
 
     def for_document(self, inputs: dict[str, str], files: list[Path]) -> Provenance:
         """The provenance of one document made from ``inputs`` (name -> sha256 of its bytes),
-        which are the ``files`` named: its checksum is theirs, and it is modified when one
-        of them has uncommitted changes."""
-        modified = any(path in self.changed for path in files)
-        return replace(self, content_sha256=inputs_digest(inputs), modified=modified, changed=frozenset())
+        which are the ``files`` named and the content's structure: its checksum is theirs,
+        and it is modified when one of them has uncommitted changes."""
+        modified = self.structure_modified or any(path in self.changed for path in files)
+        return replace(self, content_sha256=inputs_digest(inputs), modified=modified, changed=frozenset(),
+                       structure_modified=False)
 
 
 def inputs_digest(inputs: dict[str, str]) -> str:
@@ -106,7 +113,53 @@ def provenance_of(loaded: LoadedContent, inputs: list[Path]) -> Provenance:
     commit_id, seconds = commit.split()
     date = datetime.fromtimestamp(int(seconds), timezone.utc).isoformat()
     changed = _uncommitted(loaded.root, [loaded.root, *inputs])
-    return Provenance(commit_id, date, digest, _epoch_override(int(seconds)), bool(changed), changed=changed)
+    try:
+        structure = structure_changed(loaded, changed)
+    except GitError:
+        structure = True
+    return Provenance(commit_id, date, digest, _epoch_override(int(seconds)), bool(changed), changed=changed,
+                      structure_modified=structure)
+
+
+def structure_changed(loaded: LoadedContent, changed: frozenset[Path]) -> bool:
+    """Whether the uncommitted ``changed`` files add or remove a content file, or change
+    what ``reads.structure_of`` a content file is, compared with the commit."""
+    root = loaded.root.resolve()
+    prefix = _display(loaded.root, loaded.root.parent) + "/"
+    current = {root / source.path.removeprefix(prefix): source for source in loaded.files}
+    edited = [path for path in changed if path.is_relative_to(root) and path.name.endswith(SUFFIXES)]
+    if any(path not in current for path in edited):  # removed (or unreadable)
+        return True
+    committed = _committed(root, edited)
+    for path in edited:
+        source = current[path]
+        try:
+            old = load_bytes(committed[path], source.path, markdown=path.suffix == ".md") if committed[path] is not None else None
+        except ContentError:
+            return True
+        if old is None or structure_of(old.data) != structure_of(source.data):
+            return True
+    return False
+
+
+def _committed(directory: Path, paths: list[Path]) -> dict[Path, bytes | None]:
+    """The bytes of each file at the commit (None when it is new), through one ``git cat-file``."""
+    if not paths:
+        return {}
+    top = Path(git_text(directory, "rev-parse", "--show-toplevel")).resolve()
+    names = [f"HEAD:{path.relative_to(top).as_posix()}" for path in paths]
+    output = run_git(directory, "cat-file", "--batch", stdin="".join(f"{name}\n" for name in names).encode("utf-8"))
+    found, position = {}, 0
+    for path in paths:  # "<oid> <type> <size>\n<data>\n", or "<name> missing\n"
+        header_end = output.index(b"\n", position)
+        header = output[position:header_end].split(b" ")
+        if header[-1] == b"missing":
+            found[path], position = None, header_end + 1
+            continue
+        size = int(header[-1])
+        found[path] = output[header_end + 1:header_end + 1 + size] if header[-2] == b"blob" else None
+        position = header_end + size + 2
+    return found
 
 
 def _uncommitted(directory: Path, paths: list[Path]) -> frozenset[Path]:

@@ -87,7 +87,9 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
         for doc in chosen:
             try:
                 if getattr(doc, "as_of", None):  # built from the content of an earlier version, its definition included
-                    doc_jobs, rendered = _render_adopted(doc, content, origin, templates, branding)
+                    doc_jobs, rendered = renderer.render_adopted(
+                        doc, lambda doc=doc: adopted(doc, content, origin), lambda old: _outputs(old, templates),
+                        lambda old, model: _revision_tables(old, model, content, templates))
                 else:
                     doc_jobs = [(doc, template, stem) for template, stem in _outputs(doc, templates)]
                     rendered = {stem: renderer.render(doc, template, stem) for _doc, template, stem in doc_jobs}
@@ -164,19 +166,6 @@ def _choose(available: list[Item], wanted: list[str] | None) -> list[Item]:
     if unknown:
         raise SetupError(f"okänt dokument: {', '.join(unknown)}. Tillgängliga: {', '.join(sorted(by_id))}")
     return [by_id[name] for name in wanted]
-
-
-def _render_adopted(document: Item, content: Path, origin, templates: Templates, branding) -> tuple[list, dict]:
-    """The jobs and Markdown of a document built as adopted (``as_of``): its definition and
-    content from that version, rendered with today's templates. The version is fixed, so
-    its Markdown bypasses the cache."""
-    from .render import Renderer
-
-    version = adopted(document, content, origin)
-    renderer = Renderer(version.content, templates, provenance=version.provenance, branding=branding, content_dir=content)
-    revisions = _revision_tables(version.document, version.content, content, templates)
-    jobs = [(version.document, template, stem) for template, stem in _outputs(version.document, templates)]
-    return jobs, {stem: (renderer.render(doc, template, revisions), version.provenance) for doc, template, stem in jobs}
 
 
 def _revision_tables(document: Item, model: Content, content: Path, templates: Templates) -> dict[str, RevisionTable]:

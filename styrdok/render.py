@@ -14,8 +14,12 @@ syntax any other way.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
+import secrets
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +82,7 @@ class DocumentContext:
         if self.renderer is None or self.renderer.content_dir is None:
             raise images.ImageError("bilder kan bara visas när dokumentet byggs ur en innehållskatalog")
         image = images.declare(self.renderer.content_dir, path, alt)
+        reads.image_read(image.source.relative_to(self.renderer.content_dir.resolve()).as_posix())
         self.charts.append(image)
         return image.image("pdf")
 
@@ -234,18 +239,74 @@ class Rendered(str):
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept for the life of the process, by file and source checksum:
-    a long-running process (``serve``) compiles a template again only after it is edited."""
+    """Compiled templates by file and source checksum (Jinja checks the checksum itself),
+    kept for the life of the process, and in files in the build's cache directory
+    (``keep_in``), so that the next build compiles only the templates that were edited.
+    A file begins with the sha256 of the rest and is named by the template, Jinja's and
+    Python's versions and the environment's options (``_compiled_key``); one that does not
+    match its hash, or that Jinja cannot read, is compiled anew. (Compiled code is run:
+    the cache directory is trusted as much as the output beside it, like the rendered
+    Markdown kept there.)"""
 
     def __init__(self):
         self.code: dict[str, bytes] = {}
+        self.directory: Path | None = None
+        self.new: dict[str, bytes] = {}  # compiled since the last ``write``
+
+    def keep_in(self, directory: Path) -> None:
+        """Read compiled templates from ``directory`` from now on; ``write`` keeps those compiled anew there."""
+        self.directory = directory
 
     def load_bytecode(self, bucket) -> None:
-        if bucket.key in self.code:
-            bucket.bytecode_from_string(self.code[bucket.key])  # ignored when the source changed
+        key = _compiled_key(bucket)
+        for read in (self.code.get, self._read):
+            code = read(key)
+            if code is not None:
+                try:
+                    bucket.bytecode_from_string(code)  # resets the bucket when the source changed
+                except Exception:  # noqa: BLE001 (bytes Jinja cannot read: compile anew)
+                    bucket.reset()
+                if bucket.code is not None:
+                    return
 
     def dump_bytecode(self, bucket) -> None:
-        self.code[bucket.key] = bucket.bytecode_to_string()
+        key = _compiled_key(bucket)
+        self.code[key] = self.new[key] = bucket.bytecode_to_string()
+
+    def _read(self, key: str) -> bytes | None:
+        if self.directory is None:
+            return None
+        try:
+            digest, _, code = (self.directory / key).read_bytes().partition(b"\n")
+        except OSError:
+            return None
+        return code if hashlib.sha256(code).hexdigest().encode("ascii") == digest else None
+
+    def write(self) -> None:
+        """Keep the templates compiled anew as files (once the build may write beside its
+        output); a cache that cannot be written only costs the next build time."""
+        new, self.new = self.new, {}
+        for key, code in new.items() if self.directory else ():
+            path = self.directory / key
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+                temporary.write_bytes(hashlib.sha256(code).hexdigest().encode("ascii") + b"\n" + code)
+                os.replace(temporary, path)
+            except OSError:
+                pass
+
+
+def _compiled_key(bucket) -> str:
+    """sha256 of the template (Jinja's key: its name and file), Jinja's and Python's
+    versions and the environment's options that change the compiled code."""
+    env = bucket.environment
+    options = (jinja2.__version__, sys.version, env.block_start_string, env.block_end_string,
+               env.variable_start_string, env.variable_end_string, env.comment_start_string,
+               env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
+               env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline, env.autoescape,
+               env.optimized, env.is_async, env.finalize is None, sorted(env.extensions), bucket.key)
+    return hashlib.sha256(repr(options).encode("utf-8")).hexdigest()
 
 
 COMPILED = _CompiledTemplates()

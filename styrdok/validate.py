@@ -36,6 +36,9 @@ class Workspace(Protocol):
     def history_gap(self, ref: str) -> str | None:
         """Why the git version ``ref`` cannot be read here ("no-git", "shallow", "unknown"), or None."""
 
+    def file_at(self, ref: str, path: str) -> dict | None:
+        """The data of the content file ``path`` (relative to the content directory) at ``ref``, or None."""
+
 
 @dataclass
 class Index:
@@ -513,9 +516,48 @@ class Validator:
                                                f'Tillgängliga: {", ".join(kinds)}.{suggest(data["kind"], kinds)}')
             if "as_of" in data and self.workspace:
                 self._check_history(source, ("as_of",), data["as_of"], history.AS_OF)
+                self._check_adopted_definition(source)
             for position, block in enumerate(data["contents"]):
-                if "revisions" in block and self.workspace:
-                    self._check_history(source, ("contents", position, "revisions", "since"), block["revisions"]["since"])
+                if "revisions" in block:
+                    self._check_since(source, ("contents", position, "revisions"), block["revisions"])
+
+    def _check_since(self, source: SourceFile, path: tuple, block: dict) -> None:
+        """The version a revision table compares with: its ``since``, else the as_of of the
+        plan it names (``model._compare_with_adopted``)."""
+        plan = self.index.items.get(block["document"])
+        since = block.get("since") or (plan.data.get("as_of") if plan and self.index.kinds[block["document"]] == "document" else None)
+        if since is None:
+            if plan is not None:  # an unknown document is reported as such
+                self.report(source, path, f'revideringstabellen anger ingen version att jämföra med: ange "since", eller "as_of" i '
+                                          f'dokumentet "{block["document"]}" om tabellen ska jämföra med planen som den antogs')
+        elif self.workspace:
+            self._check_history(source, path + (("since",) if "since" in block else ()), since)
+
+    def _check_adopted_definition(self, source: SourceFile) -> None:
+        """A document built as adopted takes its whole definition from that version: a field
+        of today's file that says something else there has no effect, which staff are told."""
+        ref = source.data["as_of"]
+        if self.workspace.history_gap(ref):
+            return
+        relative = source.path.removeprefix(self._root_name() + "/")
+        adopted = self.workspace.file_at(ref, relative)
+        if not isinstance(adopted, dict) or adopted.get("id") != source.data["id"]:
+            return  # the definition lies elsewhere in that version; the build finds it by its id
+        version = ref[:7] if re.fullmatch(r"[0-9a-f]{40}", ref) else ref
+        titles = self.schemas.type_schemas["document"]["properties"]
+        for name in [*source.data, *(name for name in adopted if name not in source.data)]:
+            if name in ("type", "id", "as_of") or source.data.get(name) == adopted.get(name):
+                continue
+            title = titles.get(name, {}).get("title")
+            field_name = f'fältet "{name}"' + (f" ({title})" if title else "")
+            if name not in source.data:
+                where, what = ("as_of",), f"{field_name} är borttaget här men används ändå"
+            else:
+                where, what = (name,), f"{field_name} har ingen verkan"
+            there = "ser annorlunda ut" if name in source.data and name in adopted else ("finns" if name in adopted else "saknas")
+            self.report(source, where, f"{what}: dokumentet byggs som det antogs, ur versionen {version}, där fältet {there}. "
+                                       "Ångra ändringen, eller ange i as_of en senare version där den finns med",
+                        key=True, severity="warning")
 
     def _check_figures(self) -> None:
         """Placeholders in memos and sections (``styrdok.phrases``): each names something the
@@ -524,7 +566,7 @@ class Validator:
         names = phrases.Names(self.schemas, self.governance)
         nouns = names.nouns()
         documents = self.index.of_type("document")
-        for source in documents:
+        for source in (document for document in documents if "as_of" not in document.data):  # else the memo is the version's
             for field_name in phrases.IN_FIGURES:
                 text = source.data.get("memo", {}).get(field_name)
                 if isinstance(text, str):

@@ -81,3 +81,30 @@ def test_a_bad_path_in_a_template_names_file_line_and_column(tmp_path):
     assert 'bildens sökväg "../styrdok.yaml" ska vara relativ till innehållskatalogen' in done.stderr
     assert "Traceback" not in done.stderr
     assert not (project / "output").exists()
+
+
+def test_a_document_showing_an_image_is_kept_and_rendered_anew_when_the_image_changes(tmp_path, monkeypatch):
+    from styrdok import publish, rendering
+    from styrdok.project import load_project
+
+    shutil.copytree(ALVNAS, tmp_path / "alvnas", ignore=shutil.ignore_patterns("output"))
+    project = load_project(tmp_path / "alvnas")
+
+    def build(output: Path) -> dict[str, bytes]:
+        publish.build(project.content, output, documents=["processplan-2026"], formats={"md"}, schemas=project.schemas,
+                      templates=project.templates, branding=project.branding, inputs=project.inputs())
+        return {path.name: path.read_bytes() for path in sorted(output.iterdir())}
+
+    warm = tmp_path / "warm" / "output"
+    first = build(warm)
+    rendered = []
+    original = rendering.DocumentRenderer._render
+    monkeypatch.setattr(rendering.DocumentRenderer, "_render",
+                        lambda self, document, *rest: rendered.append(document.id) or original(self, document, *rest))
+    (warm / "manifest.json").unlink()  # not the same build: render, from the cache
+    assert build(warm) == first and rendered == []
+    picture = project.content / MAP
+    picture.write_bytes(picture.read_bytes() + b"\0")  # other bytes, the same PNG
+    changed = build(warm)
+    assert rendered == ["processplan-2026"] and changed["processplan-2026.md"] != first["processplan-2026.md"]
+    assert changed == build(tmp_path / "cold" / "output")

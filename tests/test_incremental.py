@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 
-from styrdok import publish, rendering
+from styrdok import publish, render, rendering
 from styrdok.cache import DIRECTORY as CACHE_DIRECTORY
 from styrdok.cli import main
 from styrdok.project import BUILTIN_TEMPLATES, Templates
@@ -49,7 +51,12 @@ def content(tmp_path):
     copy = tmp_path / "content"
     shutil.copytree(CONTENT, copy)
     plan = copy / "dokument" / f"{PLAN[0]}.yaml"
-    plan.write_text(re.sub(r"(?m)^as_of: .*\n", "", plan.read_text(encoding="utf-8")), encoding="utf-8")
+    as_of = re.search(r"(?m)^as_of: (\S+)\n", plan.read_text(encoding="utf-8"))
+    plan.write_text(plan.read_text(encoding="utf-8").replace(as_of.group(0), ""), encoding="utf-8")
+    information = copy / "dokument" / "information-plan-1000-fler-2025.yaml"  # its table compared with that as_of
+    text = information.read_text(encoding="utf-8")
+    information.write_text(text.replace("document: plan-1000-fler\n", f"document: plan-1000-fler\n      since: {as_of.group(1)}\n"),
+                           encoding="utf-8")
     return copy
 
 
@@ -182,6 +189,7 @@ def test_an_edit_renders_again_exactly_the_documents_that_show_it(content, tmp_p
     publish.build(content, after, documents=OUTSIDE_GIT, formats={"md"})
     changed = {stem for stem, text in markdown_of(after).items() if text != markdown_of(before)[stem]}
     assert "plan-1000-fler" in changed and "plan-1000-fler-tjansteskrivelse" not in changed
+    assert not any(stem.endswith("-tjansteskrivelse") for stem in changed)  # memos only count the measures
     assert sorted(rendered) == sorted(changed)
     assert files_of(warm) == files_of(after)
 
@@ -241,3 +249,50 @@ def test_a_damaged_markdown_entry_is_rendered_anew(content, tmp_path, damage, mo
     (output / "manifest.json").unlink()  # not the same build: render again
     publish.build(content, output, documents=PLAN, formats={"md"})
     assert files_of(output) == expected
+
+
+def compiled_templates(output: Path) -> list[Path]:
+    return sorted((output.parent / CACHE_DIRECTORY / "compiled").iterdir())
+
+
+def render_afresh(output: Path, monkeypatch) -> None:
+    """The next build renders every document in a new process: no Markdown kept, no template in memory."""
+    shutil.rmtree(output.parent / CACHE_DIRECTORY / "markdown")
+    (output / "manifest.json").unlink()
+    monkeypatch.setattr(render.COMPILED, "code", {})
+
+
+def test_templates_compiled_by_one_build_are_not_compiled_again(content, tmp_path, monkeypatch):
+    output = tmp_path / "output"
+    monkeypatch.setattr(render.COMPILED, "code", {})  # as in a new process
+    publish.build(content, output, documents=PLAN, formats={"md"})
+    expected = files_of(output)
+    assert compiled_templates(output)
+    render_afresh(output, monkeypatch)
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda *args, **kwargs: pytest.fail("a template was compiled again"))
+    publish.build(content, output, documents=PLAN, formats={"md"})
+    assert files_of(output) == expected
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "foreign"])
+def test_a_damaged_compiled_template_is_compiled_anew(content, tmp_path, monkeypatch, damage):
+    output = tmp_path / "output"
+    monkeypatch.setattr(render.COMPILED, "code", {})  # as in a new process
+    publish.build(content, output, documents=PLAN, formats={"md"})
+    expected, entries = files_of(output), compiled_templates(output)
+    for entry in entries:
+        digest, _, code = entry.read_bytes().partition(b"\n")
+        if damage == "corrupt":  # the hash no longer matches
+            entry.write_bytes(digest + b"\n" + code[:-7] + b"garbage")
+        else:  # bytes with their own hash that Jinja cannot read
+            entry.write_bytes(hashlib.sha256(b"j2 nothing").hexdigest().encode("ascii") + b"\nj2 nothing")
+    render_afresh(output, monkeypatch)
+    compiled = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda *args, **kwargs: compiled.append(1) or original(*args, **kwargs))
+    publish.build(content, output, documents=PLAN, formats={"md"})
+    assert files_of(output) == expected
+    assert compiled and compiled_templates(output) == entries
+    for entry in entries:  # made anew, each with its hash
+        digest, _, code = entry.read_bytes().partition(b"\n")
+        assert hashlib.sha256(code).hexdigest().encode("ascii") == digest and b"garbage" not in code

@@ -139,15 +139,49 @@ def test_an_uncommitted_edit_marks_only_the_documents_made_from_it(tmp_path):
     measure = repo / "content" / "atgarder" / "atgard-sprakstodjande-insatser.yaml"  # shown in the plan
     measure.write_text(measure.read_text(encoding="utf-8").replace("så att både individer", "så att både unga", 1),
                        encoding="utf-8")
-    run = _styrdok(repo, "build", PLAN, "--format", "md")
+    run = _styrdok(repo, "build", PLAN, "delarsrapport-2025-04", "--format", "md")
     assert run.returncode == 0, run.stderr
     output = repo / "output"
     plan = (output / f"{PLAN}.md").read_text(encoding="utf-8")
     memo = (output / f"{PLAN}-tjansteskrivelse.md").read_text(encoding="utf-8")
     assert "Utkast efter version" in plan and "så att både unga" in plan
     assert "Utkast efter version" not in memo and "provenance: \"Version " in memo
+    report = (output / "delarsrapport-2025-04.md").read_text(encoding="utf-8")
+    counting = (output / "delarsrapport-2025-04-tjansteskrivelse.md").read_text(encoding="utf-8")
+    assert "Utkast efter version" in report  # it shows the measure's text
+    assert "Utkast efter version" not in counting  # its memo only counts the measures
     manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["provenance"]["modified"] is True
     digests = {a["path"]: a["content_sha256"] for a in manifest["artifacts"]}
     assert digests[f"{PLAN}.md"] != digests[f"{PLAN}-tjansteskrivelse.md"]
     assert f"kontrollsumma (SHA-256): {digests[f'{PLAN}.md']}" in plan
+
+
+def test_the_structure_is_modified_only_by_an_uncommitted_change_to_it(tmp_path):
+    from gitrepos import commit_all, git
+    from styrdok.load import load_content
+    from styrdok.provenance import provenance_of
+
+    repo = tmp_path / "repo"
+    (repo / "content").mkdir(parents=True)
+    goal, measure = repo / "content" / "mal.yaml", repo / "content" / "atgard.yaml"
+    goal.write_text("type: goal\nid: mal\nname: Ett mål\n", encoding="utf-8")
+    measure.write_text("type: measure\nid: atgard\nparents: [mal]\ntext: Gör något.\n", encoding="utf-8")
+    git(repo, "init", "--quiet", "--initial-branch=main")
+    commit_all(repo, "Första versionen")
+
+    def origin():
+        return provenance_of(load_content(repo / "content"), [])
+
+    assert not origin().modified and not origin().structure_modified
+    measure.write_text("type: measure\nid: atgard\nparents: [mal]\ntext: Gör något annat.\n", encoding="utf-8")
+    assert origin().modified and not origin().structure_modified  # only its text
+    measure.write_text("type: measure\nid: atgard\nparents: []\ntext: Gör något annat.\n", encoding="utf-8")
+    assert origin().structure_modified  # moved
+    commit_all(repo, "Flyttad")
+    (repo / "content" / "ny.yaml").write_text("type: measure\nid: ny\nparents: [mal]\n", encoding="utf-8")
+    assert origin().structure_modified  # added
+    (repo / "content" / "ny.yaml").unlink()
+    assert not origin().structure_modified
+    goal.unlink()
+    assert origin().structure_modified  # removed

@@ -198,3 +198,24 @@ def test_a_contents_field_without_a_depth_lists_every_heading():
     write_contents(body, {"H1": 1, "H4": 4})
     assert [("".join(link.itertext()), link.get(f"{W}anchor")) for link in body.iter(f"{W}hyperlink")] == [
         ("Ett", "_Toc00000001"), ("Fyra", "_Toc00000002")]
+
+
+def test_a_family_is_found_as_if_every_font_file_were_read():
+    from fontTools.ttLib import TTFont
+
+    from styrdok import fonts
+
+    paths = sorted(fonts.font_dir().glob("*.ttf"))
+    families = {TTFont(path, lazy=True)["name"].getBestFamilyName() for path in paths}
+    assert "DejaVu Sans" in families
+    for family in families:
+        assert fonts.font_files(family) == fonts._family_files(family, paths), family
+
+
+def test_a_word_measures_the_same_the_second_time():
+    from styrdok import fonts
+
+    measure = fonts.Metrics(font_files("DejaVu Sans")["regular"])
+    first = measure.width("Prognosintervall", 8.5)
+    assert measure.width("Prognosintervall", 8.5) == first and measure.width("Prognosintervall", 17) == 2 * first
+    assert measure.width("Prognos", 8.5) < first
