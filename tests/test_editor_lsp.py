@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from npmcache import npm_installed
 from styrdok.editor import write_editor_schemas
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,14 +35,8 @@ committees: [amn]
 def server() -> Path:
     if shutil.which("npm") is None or shutil.which("node") is None:
         pytest.skip("npm och node saknas; yaml-language-server kan inte installeras")
-    cache = Path(os.environ.get("STYRDOK_NPM_CACHE", Path.home() / ".cache" / "styrdok-tests")) / f"yls-{SERVER_VERSION}"
-    binary = cache / "node_modules" / "yaml-language-server" / "bin" / "yaml-language-server"
-    if not binary.is_file():
-        cache.mkdir(parents=True, exist_ok=True)
-        run = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(cache),
-                              f"yaml-language-server@{SERVER_VERSION}"], capture_output=True, text=True, timeout=300)
-        assert run.returncode == 0, run.stderr
-    return binary
+    modules = npm_installed(f"yls-{SERVER_VERSION}", "yaml-language-server", SERVER_VERSION)
+    return modules / "yaml-language-server" / "bin" / "yaml-language-server"
 
 
 class Client:

@@ -14,7 +14,6 @@ import yaml
 from pypdf import PdfReader
 
 from figures import check_pdf_figures, indicators
-from styrdok.cli import main
 from styrdok.project import BUILTIN_TEMPLATES, load_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,11 +44,8 @@ def _follow_ups() -> dict[str, dict]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """The example built once, in every format, into a temporary output directory."""
-    output = tmp_path_factory.mktemp("alvnas") / "output"
-    assert main(["build", "--project", str(EXAMPLE), "--output", str(output)]) == 0
-    return output
+def built(alvnas_output) -> Path:
+    return alvnas_output  # built once per session, in every format, from its project file (conftest.py)
 
 
 def _text(built: Path, document: str) -> str:

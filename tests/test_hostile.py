@@ -8,8 +8,8 @@ of one tree, each in a document of its own; a case refused by validation, or any
 case when the shared build fails, runs on its own instead, so that every verdict
 is that case's own.
 
-The last test builds the whole example and scans every output of it and of the
-corpus for scripts, event handlers, unsafe URLs, local file content and injected
+The last test scans every output of the whole example (the session's build) and of
+the corpus for scripts, event handlers, unsafe URLs, local file content and injected
 typst effects.
 """
 
@@ -523,14 +523,10 @@ def test_hostile_case(case, tmp_path, request):
     assert not problems, "\n".join(["", *problems, shown])
 
 
-def test_scan_of_every_output(tmp_path_factory, shared_build):
-    """The whole example and the corpus's shared build: no script, event handler, javascript:/data:
-    URL, local file content, hidden text or injected typst effect in any built file."""
-    example = tmp_path_factory.mktemp("example")
-    built = run_subprocess(["build", "--content", str(ROOT / "content"), "--output", str(example / "output")], example,
-                           timeout=SHARED_TIMEOUT, memory_mb=4096)
-    assert built.code == 0, built.log
-    files = sorted(p for p in (example / "output").iterdir() if p.is_file())
+def test_scan_of_every_output(example_output, shared_build):
+    """The whole example (built once per session, conftest.py) and the corpus's shared build: no script,
+    event handler, javascript:/data: URL, local file content, hidden text or injected typst effect in any built file."""
+    files = sorted(p for p in example_output.iterdir() if p.is_file())
     assert {p.suffix for p in files} >= {".md", ".docx", ".pdf", ".html"}
     files += shared_build.files
     outputs.prefetch(files)
