@@ -23,6 +23,7 @@ is an empty cell. Attributes:
                group's first row becomes one cell spanning the group, which
                the PDF and Word keep on one page (a group without such a
                column stays as rows, each kept whole)
+  hyphenate    "true": the PDF may hyphenate the table (styrdok.lua)
 The div's identifier and other classes/attributes move to the table.
 ]]
 

@@ -171,7 +171,6 @@ local function style_head(tbl)
   for _, row in ipairs(tbl.head.rows) do
     for _, cell in ipairs(row.cells) do
       cell.attributes['typst:text:weight'] = '"bold"'
-      cell.attributes['typst:text:hyphenate'] = 'false'
     end
   end
   keep_short_rows(tbl)
@@ -180,10 +179,17 @@ end
 
 -- A list-table div becomes a table (styled for typst right away: the pass
 -- does not revisit elements it has just created).
+-- A table marked hyphenate="true" (its widest words cannot all fit the page) is the one
+-- place the PDF hyphenates; elsewhere a word breaks only at its own hyphen.
 local function div(element)
   local tbl = list_table_div(element)
-  if tbl and is_typst then
-    return style_head(tbl)
+  if tbl then
+    local hyphenate = tbl.attributes['hyphenate']
+    tbl.attributes['hyphenate'] = nil
+    if is_typst then
+      if hyphenate == 'true' then tbl.attributes['typst:text:hyphenate'] = 'true' end
+      return style_head(tbl)
+    end
   end
   return tbl
 end
