@@ -245,10 +245,10 @@ def distribute(widths: list[float], needed: list[int], total: int) -> list[int]:
     """Widths summing to total: at least what each column needs, taken from the columns
     with room to spare in proportion to that room. If the words cannot all fit, the
     columns with the shortest words ("Minska", "5 787 (okt)") still get what they need,
-    and the columns with the longest words, which must break anyway, share the rest in
-    proportion to their widths."""
+    and the columns with the longest words share the rest in proportion to their needs,
+    so that each comes as close to its widest word as the others."""
     if sum(needed) >= total:
-        widths = _short_words_first(widths, needed, total)
+        widths = _short_words_first(needed, total)
     else:
         short = sum(max(n - w, 0) for w, n in zip(widths, needed))
         room = [max(w - n, 0) for w, n in zip(widths, needed)]
@@ -260,17 +260,17 @@ def distribute(widths: list[float], needed: list[int], total: int) -> list[int]:
 
 
 
-def _short_words_first(widths: list[float], needed: list[int], total: int) -> list[float]:
+def _short_words_first(needed: list[int], total: int) -> list[float]:
     """Widths for words that cannot all fit: every column whose need lies under a common
-    level gets its need; the columns above it share the rest in proportion to widths."""
+    level gets its need; the columns above it share the rest in proportion to their needs."""
     ascending = sorted(needed)
     for kept, need in enumerate(ascending):
         level = (total - sum(ascending[:kept])) / (len(needed) - kept)
         if level <= need:
             break
-    long = [w for w, n in zip(widths, needed) if n >= level]
+    long = sum(n for n in needed if n >= level)
     rest = total - sum(n for n in needed if n < level)
-    return [rest * w / sum(long) if n >= level else n for w, n in zip(widths, needed)]
+    return [rest * n / long if n >= level else n for n in needed]
 
 def _span(cell: etree._Element) -> int:
     span = cell.find(f"{W}tcPr/{W}gridSpan")

@@ -284,7 +284,7 @@ class Renderer:
             indicator_value=self.indicator_value, years_with_values=indicators.years_with_values,
             split_given=indicators.split_given,
             indicator_change=self.indicator_change, period_short=self.period_short,
-            fit_widths=table_widths.fit_attribute, words_fit=table_widths.words_fit,
+            fit_widths=table_widths.fit_attribute, too_narrow=table_widths.too_narrow,
         )
         self.env.globals.update(organisation=content.organisation, model=content.model, content=content,
                                 provenance=provenance,

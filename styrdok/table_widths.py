@@ -57,10 +57,16 @@ def needed_widths(columns: int, rows: list[list[str]], header_rows: int = 1, fon
     return needed
 
 
-def words_fit(rows: list[list[str]]) -> bool:
-    """Whether every column can be as wide as its widest word within the text width; if not,
-    some words must break (the PDF then hyphenates the table)."""
-    return sum(needed_widths(len(rows[0]) if rows else 0, rows)) <= TEXT_WIDTH
+def too_narrow(widths: str, rows: list[list[str]]) -> str:
+    """The columns (numbered from 1, "1,7") that fit_attribute leaves narrower than their
+    widest word as the PDF sets it (without the slack Word needs), because the words cannot
+    all fit the text width: the PDF may hyphenate those columns, and only those."""
+    if not widths:
+        return ""
+    fitted = [float(width) for width in fit_attribute(widths, rows).split(",")]
+    needed = needed_widths(len(fitted), rows)
+    return ",".join(str(column) for column, (width, need) in enumerate(zip(fitted, needed), 1)
+                    if width / 100 * TEXT_WIDTH < (need - PADDING) / WORD_SLACK + PADDING)
 
 
 def _wrapped_width(words: list[str], face, lines: int) -> float:

@@ -59,13 +59,19 @@ def test_body_text_is_not_hyphenated(example_output, name):
     assert not hyphenated_splits(example_output / f"{name}.pdf", source)
 
 
-def test_only_tables_whose_words_cannot_fit_may_hyphenate(example_output):
-    markdown = (example_output / "verksamhetsplan-2025.md").read_text(encoding="utf-8")
-    tables = list_tables(markdown)
-    marked = [rows for opening, rows in tables if 'hyphenate="true"' in opening]
-    unmarked = [rows for opening, rows in tables if "widths=" in opening and 'hyphenate="true"' not in opening]
-    assert unmarked and all(table_widths.words_fit(rows) for rows in unmarked)
-    assert all(not table_widths.words_fit(rows) for rows in marked)
+@pytest.mark.parametrize("name", ["verksamhetsplan-2025", "delarsrapport-2025-08", "information-plan-1000-fler-2025"])
+def test_only_columns_too_narrow_for_their_words_may_hyphenate(example_output, name):
+    markdown = (example_output / f"{name}.md").read_text(encoding="utf-8")
+    for opening, rows in list_tables(markdown):
+        widths = re.search(r'widths="([^"]*)"', opening)
+        if not widths:
+            continue
+        marked = re.search(r'hyphenate="([^"]*)"', opening)
+        marked = {int(c) for c in marked.group(1).split(",")} if marked else set()
+        needed = table_widths.needed_widths(len(rows[0]), rows)
+        for column, (width, need) in enumerate(zip(widths.group(1).split(","), needed), 1):
+            holds = float(width) / 100 * table_widths.TEXT_WIDTH >= (need - 10) / table_widths.WORD_SLACK + 10
+            assert holds != (column in marked), f"{rows[0][0]}: column {column} ({rows[0][column - 1]})"
 
 
 @pytest.mark.parametrize("name", ["verksamhetsplan-2025", "delarsrapport-2025-08", "plan-1000-fler"])

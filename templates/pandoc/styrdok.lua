@@ -179,17 +179,10 @@ end
 
 -- A list-table div becomes a table (styled for typst right away: the pass
 -- does not revisit elements it has just created).
--- A table marked hyphenate="true" (its widest words cannot all fit the page) is the one
--- place the PDF hyphenates; elsewhere a word breaks only at its own hyphen.
 local function div(element)
   local tbl = list_table_div(element)
-  if tbl then
-    local hyphenate = tbl.attributes['hyphenate']
-    tbl.attributes['hyphenate'] = nil
-    if is_typst then
-      if hyphenate == 'true' then tbl.attributes['typst:text:hyphenate'] = 'true' end
-      return style_head(tbl)
-    end
+  if tbl and is_typst then
+    return style_head(tbl)
   end
   return tbl
 end
