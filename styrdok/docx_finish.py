@@ -1,6 +1,6 @@
 """Finishing pandoc's DOCX so that it reads the same in Word, Word on the web and LibreOffice.
 
-Three changes to the package pandoc wrote, all decided from the package itself:
+Four changes to the package pandoc wrote, all decided from the package itself:
 
 - the table of contents gets real entries (``docx_toc``);
 - every table gets explicit column widths in twips that fill the text width, widened
@@ -8,6 +8,8 @@ Three changes to the package pandoc wrote, all decided from the package itself:
   inside ("Kommunbidr/ag", "351 08/4" in LibreOffice); lists in cells are indented
   as little as in the PDF, and no row splits across pages; rows joined by a cell
   spanning them (a row group) keep together;
+- a memo's letterhead (addresses, phone, e-mail, web: the paragraphs the body template
+  closes with) moves into the first page's footer, above the version line, as in the PDF;
 - the running header's and footer's fields (title, diarienummer, version line) get
   their values as cached results, which is what viewers that do not compute fields show.
 
@@ -61,7 +63,7 @@ def finish_docx(path: Path) -> None:
 
 
 def finish_parts(parts: dict[str, bytes]) -> None:
-    """Apply the three changes to the package's parts (name -> bytes)."""
+    """Apply the four changes to the package's parts (name -> bytes)."""
     styles = _Styles(etree.fromstring(parts["word/styles.xml"]))
     document = etree.fromstring(parts[DOCUMENT])
     body = document.find(f"{W}body")
@@ -70,6 +72,7 @@ def finish_parts(parts: dict[str, bytes]) -> None:
     for table in body.iterchildren(f"{W}tbl"):
         fit_table(table, styles.table_look(table, _text_width(body)), numbering)
         keep_row_groups(table)
+    _letterhead_in_first_footer(body, parts)
     parts[DOCUMENT] = _serialise(document)
     values = _properties(parts)
     for name in parts:
@@ -242,10 +245,10 @@ def distribute(widths: list[float], needed: list[int], total: int) -> list[int]:
     """Widths summing to total: at least what each column needs, taken from the columns
     with room to spare in proportion to that room. If the words cannot all fit, the
     columns with the shortest words ("Minska", "5 787 (okt)") still get what they need,
-    and the columns with the longest words, which must break anyway, share the rest in
-    proportion to their widths."""
+    and the columns with the longest words share the rest in proportion to their needs,
+    so that each comes as close to its widest word as the others."""
     if sum(needed) >= total:
-        widths = _short_words_first(widths, needed, total)
+        widths = _short_words_first(needed, total)
     else:
         short = sum(max(n - w, 0) for w, n in zip(widths, needed))
         room = [max(w - n, 0) for w, n in zip(widths, needed)]
@@ -257,17 +260,17 @@ def distribute(widths: list[float], needed: list[int], total: int) -> list[int]:
 
 
 
-def _short_words_first(widths: list[float], needed: list[int], total: int) -> list[float]:
+def _short_words_first(needed: list[int], total: int) -> list[float]:
     """Widths for words that cannot all fit: every column whose need lies under a common
-    level gets its need; the columns above it share the rest in proportion to widths."""
+    level gets its need; the columns above it share the rest in proportion to their needs."""
     ascending = sorted(needed)
     for kept, need in enumerate(ascending):
         level = (total - sum(ascending[:kept])) / (len(needed) - kept)
         if level <= need:
             break
-    long = [w for w, n in zip(widths, needed) if n >= level]
+    long = sum(n for n in needed if n >= level)
     rest = total - sum(n for n in needed if n < level)
-    return [rest * w / sum(long) if n >= level else n for w, n in zip(widths, needed)]
+    return [rest * n / long if n >= level else n for n in needed]
 
 def _span(cell: etree._Element) -> int:
     span = cell.find(f"{W}tcPr/{W}gridSpan")
@@ -352,6 +355,42 @@ class _Styles:
 
 
 # ---- Header and footer fields ------------------------------------------------------
+
+# ---- Letterhead -------------------------------------------------------------------
+
+LETTERHEAD = "Letterhead"  # the paragraph style of the letterhead's lines (styrdok.openxml)
+RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _letterhead_in_first_footer(body: etree._Element, parts: dict[str, bytes]) -> None:
+    """Move the letterhead's paragraphs from the end of the body into the first page's
+    footer, followed by the running footer's line (version, "Sida N av M")."""
+    letterhead = [p for p in body.iterchildren(f"{W}p")
+                  if p.find(f"{W}pPr/{W}pStyle[@{W}val='{LETTERHEAD}']") is not None]
+    footers = _footer_parts(body, parts)
+    if not letterhead or "first" not in footers:
+        return
+    first = etree.fromstring(parts[footers["first"]])
+    for old in first.findall(f"{W}p"):
+        first.remove(old)
+    for paragraph in letterhead:
+        body.remove(paragraph)
+        first.append(paragraph)
+    if "default" in footers:
+        for line in etree.fromstring(parts[footers["default"]]).findall(f"{W}p"):
+            first.append(line)
+    parts[footers["first"]] = _serialise(first)
+
+
+def _footer_parts(body: etree._Element, parts: dict[str, bytes]) -> dict[str, str]:
+    """The footer parts of the (last) section by type ("first", "default"): part names."""
+    section = body.find(f"{W}sectPr")
+    rels = etree.fromstring(parts.get("word/_rels/document.xml.rels", b"<Relationships/>"))
+    targets = {rel.get("Id"): rel.get("Target") for rel in rels}
+    references = section.findall(f"{W}footerReference") if section is not None else []
+    found = {ref.get(f"{W}type"): "word/" + targets.get(ref.get(RELATIONSHIP), "") for ref in references}
+    return {kind: name for kind, name in found.items() if name in parts}
+
 
 def _properties(parts: dict[str, bytes]) -> dict[str, str]:
     """Field instruction -> value: TITLE and every DOCPROPERTY of the package."""

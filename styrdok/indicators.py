@@ -136,10 +136,13 @@ def shown(value: IndicatorValue | None, part: str, decimals: int | None, number,
     return number(figure, decimals) + (f"\u00a0({', '.join(notes)})" if notes else "")
 
 
-def fit_width(cells, font_pt: float = 8.5, text_mm: float = 160) -> int:
-    """A column's width in percent of the text width that holds its longest cell on one
-    line ("5 787 (okt)"; a note after a comma may wrap: "(aug, / prel.)"): about 0.62 em
-    a character and the cell's inset of 5 pt a side."""
-    longest = max((len(part) for cell in cells for part in str(cell).split(", ")), default=0)
-    mm_per_pt = 25.4 / 72
-    return -int(-((longest * 0.62 * font_pt + 10) * mm_per_pt / text_mm * 100 + 1))
+def years_with_values(indicators, years) -> list[int]:
+    """The years of a table that some indicator has a value for (a column empty
+    throughout is left out)."""
+    return [year for year in years if any(i.value_for(year) is not None for i in indicators)]
+
+
+def split_given(indicator, years) -> bool:
+    """Whether an indicator's Kvinnor and Män rows would show a value in these years."""
+    values = [indicator.value_for(year) for year in years] if indicator.gender_split else []
+    return any(v is not None and (v.women is not None or v.men is not None) for v in values)

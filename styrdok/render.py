@@ -342,9 +342,10 @@ class Renderer:
             month_short=self.month_short, month_name=self.month_name,
             number_words=lambda n, gender="common": phrases.number_words(n, gender, self.number),
             status_list=lambda counts, gender="common": phrases.status_list(counts, gender, self.number),
-            indicator_value=self.indicator_value, fit_width=indicators.fit_width,
+            indicator_value=self.indicator_value, years_with_values=indicators.years_with_values,
+            split_given=indicators.split_given,
             indicator_change=self.indicator_change, period_short=self.period_short,
-            fit_widths=table_widths.fit_attribute,
+            fit_widths=table_widths.fit_attribute, too_narrow=table_widths.too_narrow,
         )
         self.env.globals.update(organisation=content.organisation, model=content.model, content=content,
                                 provenance=provenance,

@@ -190,7 +190,7 @@ def gender_rows_apart(pages: list[list[dict]]) -> list[tuple[int, str]]:
 def test_indicator_totals_keep_their_kvinnor_and_man_rows(pdfs):
     """The business plan once split Kvinnor/Män from their total at a page break (page 26)."""
     assert sum(line["text"].startswith("Kvinnor") and "Oblique" in line["chars"][0]["fontname"]
-               for pages in pdfs.values() for lines in pages for line in lines) > 50
+               for pages in pdfs.values() for lines in pages for line in lines) > 25  # rows with values
     assert {name: apart for name, pages in pdfs.items() if (apart := gender_rows_apart(pages))} == {}
 
 

@@ -38,8 +38,11 @@ def test_plan_cover_has_document_type_and_owner(example_output):
 def test_memo_has_letterhead_and_room_for_the_signature(example_output):
     contact = _yaml(CONTENT / "config" / "organisation.yaml")["contact"]
     memo = _yaml(CONTENT / "dokument" / "verksamhetsplan-2025.yaml")["memo"]
-    paragraphs = Document(str(example_output / "verksamhetsplan-2025-tjansteskrivelse.docx")).paragraphs
-    letterhead = [p.text for p in paragraphs if p.style.name == "Letterhead"]
+    document = Document(str(example_output / "verksamhetsplan-2025-tjansteskrivelse.docx"))
+    paragraphs = document.paragraphs
+    assert not [p for p in paragraphs if p.style.name == "Letterhead"]  # in the first page's footer
+    footer = document.sections[-1].first_page_footer.paragraphs
+    letterhead = [p.text for p in footer if p.style.name == "Letterhead"]
     assert letterhead == [f"Postadress: {contact['postal_address']}", f"Besöksadress: {contact['visiting_address']}",
                           f"Telefon: {contact['phone']}", f"E-post: {contact['email']}", contact["web"]]
     texts = [p.text for p in paragraphs]

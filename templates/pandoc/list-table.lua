@@ -23,6 +23,8 @@ is an empty cell. Attributes:
                group's first row becomes one cell spanning the group, which
                the PDF and Word keep on one page (a group without such a
                column stays as rows, each kept whole)
+  hyphenate    columns the PDF may hyphenate, numbered from 1 ("1,7"): those too
+               narrow for their widest word; elsewhere a word breaks only at a hyphen
 The div's identifier and other classes/attributes move to the table.
 ]]
 
@@ -77,10 +79,13 @@ local function colspecs(ncols, attributes)
 end
 
 -- A pandoc Row with exactly ncols cells (short rows are padded).
-local function make_row(cells, ncols)
+local function make_row(cells, ncols, hyphenated)
   local out = {}
   for c = 1, ncols do
     out[c] = pandoc.Cell(cells[c] or {})
+    if hyphenated[c] and FORMAT == 'typst' then
+      out[c].attributes['typst:text:hyphenate'] = 'true'
+    end
   end
   return pandoc.Row(out)
 end
@@ -142,15 +147,19 @@ local function list_table(div)
     fail('ogiltigt header-rows "' .. div.attributes['header-rows'] .. '"')
   end
 
+  local hyphenated = {}
+  for _, column in ipairs(split(div.attributes['hyphenate'])) do
+    hyphenated[math.tointeger(tonumber(column)) or fail('ogiltigt hyphenate "' .. column .. '"')] = true
+  end
   local head, body = {}, {}
   for i, cells in ipairs(rows) do
-    table.insert(i <= nhead and head or body, make_row(cells, ncols))
+    table.insert(i <= nhead and head or body, make_row(cells, ncols, hyphenated))
   end
   group_rows(body, div.attributes['row-groups'])
 
   local attr = pandoc.Attr(div.identifier, div.classes, div.attributes)
   attr.classes = attr.classes:filter(function (c) return c ~= 'list-table' end)
-  for _, key in ipairs({ 'header-rows', 'widths', 'aligns', 'row-groups' }) do
+  for _, key in ipairs({ 'header-rows', 'widths', 'aligns', 'row-groups', 'hyphenate' }) do
     attr.attributes[key] = nil
   end
 

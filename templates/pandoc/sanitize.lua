@@ -5,7 +5,7 @@ Content reaches the Markdown escaped, so it cannot write attributes, spans,
 divs, raw code, math or images. This pass removes them all the same, before
 any other filter runs, and keeps only what styrdok's templates write:
 
-  * list-table divs with their widths, aligns, header-rows and row-groups attributes, the
+  * list-table divs with their widths, aligns, header-rows, row-groups and hyphenate attributes, the
     "unnumbered" class on headings, and the change report's tracked-change
     spans (insertion or deletion, with author and date). Every other attribute
     goes, and every other span and div is replaced by its content;
@@ -24,7 +24,8 @@ local TEMPLATE_META = {
   doctype = true, provenance = true, ['provenance-details'] = true,
   ['document-type'] = true, ['document-owner'] = true, letterhead = true,
 }
-local LIST_TABLE_ATTRIBUTES = { widths = true, aligns = true, ['header-rows'] = true, ['row-groups'] = true }
+local LIST_TABLE_ATTRIBUTES = { widths = true, aligns = true, ['header-rows'] = true, ['row-groups'] = true,
+                                hyphenate = true }
 local TRACKED_CHANGES = { insertion = true, deletion = true }
 
 local function safe_target(target)

@@ -120,7 +120,6 @@ local function style_head(tbl)
   for _, row in ipairs(tbl.head.rows) do
     for _, cell in ipairs(row.cells) do
       cell.attributes['typst:text:weight'] = '"bold"'
-      cell.attributes['typst:text:hyphenate'] = 'false'
     end
   end
   keep_short_rows(tbl)
