@@ -83,8 +83,8 @@ local function make_row(cells, ncols, hyphenated)
   local out = {}
   for c = 1, ncols do
     out[c] = pandoc.Cell(cells[c] or {})
-    if hyphenated[c] and FORMAT == 'typst' then
-      out[c].attributes['typst:text:hyphenate'] = 'true'
+    if hyphenated[c] then
+      out[c].attributes['hyphenate'] = 'true'  -- styrdok.lua: for the PDF only
     end
   end
   return pandoc.Row(out)

@@ -126,6 +126,30 @@ local function style_head(tbl)
   return tbl
 end
 
+-- The columns list-table.lua marked may hyphenate in the PDF (typst's
+-- attribute); the other formats drop the mark.
+local function hyphenated_columns(tbl)
+  local function mark(rows)
+    for _, row in ipairs(rows) do
+      for _, cell in ipairs(row.cells) do
+        if cell.attributes['hyphenate'] then
+          cell.attributes['hyphenate'] = nil
+          if is_typst then cell.attributes['typst:text:hyphenate'] = 'true' end
+        end
+      end
+    end
+  end
+  mark(tbl.head.rows)
+  for _, body in ipairs(tbl.bodies) do mark(body.head); mark(body.body) end
+  mark(tbl.foot.rows)
+  return tbl
+end
+
+local function table_rules(tbl)
+  hyphenated_columns(tbl)
+  return is_typst and style_head(tbl) or tbl
+end
+
 -- Page breaks and, in HTML, scrolling tables (a pass of its own, after the
 -- styling pass, over every list of blocks). A short paragraph right after a heading ("Berörda: ...", "Status:
 -- ...") is a lead-in that, like the heading, stays with the block after it;
@@ -194,7 +218,7 @@ return {
     Meta = format_meta,
     Para = is_typst and typst_para or nil,
     Plain = is_typst and typst_para or nil,
-    Table = is_typst and style_head or nil,
+    Table = table_rules,
     Image = inline_image,
   },
   { Blocks = page_breaks },
