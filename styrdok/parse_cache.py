@@ -73,7 +73,7 @@ class ParseCache:
                 return source
         except (KeyError, TypeError):  # an entry of another shape: read the file
             pass
-        source = load_file(path, display, root)
+        source = load_file(path, display, root, info=info)
         if signature:
             self.kept[display] = {"stat": signature, "made": self.started, "sha256": source.sha256, "data": source.data,
                                   "body": source.body, "body_line": source.body_line, "line_offset": source.line_offset,
