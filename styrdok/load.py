@@ -301,7 +301,7 @@ def _parse_strict(text: str) -> Any:
         if "\t" in text:
             _reject_tab_indent(text)
         anchors = ("&" in text or "*" in text) and ANCHOR_HINT.search(text)
-        if anchors or sum(text.count(char) for char in "[{-?:") > SAFE_INDICATORS:
+        if anchors or len(text) > SAFE_INDICATORS and sum(text.count(char) for char in "[{-?:") > SAFE_INDICATORS:
             _check_events(text)
         loader = _Loader(text)
         try:

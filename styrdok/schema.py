@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -96,6 +97,7 @@ class SchemaSet:
         self.item_schema = item_schema
         resolver = self.registry.resolver(base_uri=item_schema["$id"])
         self._validator = None  # python-jsonschema's, built when an item fails
+        self._fingerprint: str | None = None
         self.is_valid = self._fast_validator().is_valid
         self.type_schemas = _type_schemas(item_schema, resolver)
         self.types = sorted(self.type_schemas)
@@ -111,6 +113,14 @@ class SchemaSet:
 
             self._validator = Draft202012Validator(_with_python_patterns(self.item_schema), registry=self.registry)
         return self._validator
+
+    @property
+    def fingerprint(self) -> str:
+        """The sha256 of the item schema and every schema file: what an item's verdict depends on."""
+        if self._fingerprint is None:
+            shown = json.dumps([self.item_schema, self.documents], sort_keys=True, ensure_ascii=False)
+            self._fingerprint = hashlib.sha256(shown.encode("utf-8")).hexdigest()
+        return self._fingerprint
 
     def for_content(self, loaded) -> "SchemaSet":
         """This set extended with the item types the content's model declares (see ``declared_types``)."""

@@ -59,7 +59,7 @@ class Validator:
         self.loaded = loaded
         self.schemas = schemas
         self.workspace = workspace
-        self.memory = memory  # a ParseCache: what the checks of a file's own text found last time
+        self.memory = memory  # a ParseCache: what the checks of a file's own data and text found last time
         self.text_keys: dict[str, str] = {}  # item type -> the key of its text checks in memory
         self.diagnostics: list[Diagnostic] = list(loaded.problems)
         self.index = Index()
@@ -109,7 +109,11 @@ class Validator:
             self.waiting[model_file][(f"fil av typen {data['type']}", f"filer av typen {data['type']}")] += 1
             self._hold(data.get("id"), data["type"], model_file)
             return False
+        if self.memory is not None and self.memory.passed(source, self.schemas.fingerprint):
+            return True
         errors = self.schemas.errors(data)
+        if not errors and self.memory is not None:
+            self.memory.remember_passed(source, self.schemas.fingerprint)
         for error in errors:
             self.report(source, error.path, error.message, key=error.at_key)
         if errors and isinstance(data, dict):
