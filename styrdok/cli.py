@@ -14,7 +14,6 @@ from pathlib import Path
 
 from . import pipeline
 from .diagnostics import format_diagnostics, os_reason
-from .export import FORMATS
 from .progress import progress_bar
 from .project import ProjectInvalid, load_project
 
@@ -225,6 +224,8 @@ def _kpis(text: str) -> list[str]:
 
 
 def _formats(text: str) -> set[str]:
+    from .export import FORMATS  # export's libraries load only when formats are chosen
+
     chosen = {part.strip() for part in text.split(",") if part.strip()}
     unknown = chosen - set(FORMATS)
     if unknown or not chosen:

@@ -184,42 +184,59 @@ def _fail_at_offset(text: str, offset: int, message: str) -> _Failure:
     return _Failure(text.count("\n", 0, offset) + 1, offset - line_start + 1, message)
 
 
-def load_file(path: Path | str, display: str, root: Path | None = None) -> SourceFile:
+def load_file(path: Path | str, display: str, root: Path | None = None, *, info: os.stat_result | None = None) -> SourceFile:
     """Load one YAML or Markdown-with-front-matter file, or raise ContentError.
 
     Only a regular file is read, and through a symbolic link only a file inside the
-    resolved directory ``root`` (by default the file's own directory).
+    resolved directory ``root`` (by default the file's own directory). ``info`` is the
+    file's ``os.lstat``, when the caller has it already.
     """
-    path = Path(path)
+    name = os.fspath(path)
     try:
-        raw = _read(path, root if root is not None else path.parent.resolve())
+        raw = _read(name, root if root is not None else Path(name).parent.resolve(), info)
     except _Failure as failure:
         raise ContentError(Diagnostic(display, failure.line, failure.col, failure.message)) from None
     try:
-        return load_bytes(raw, display, markdown=path.suffix == ".md")
+        return load_bytes(raw, display, markdown=name.endswith(".md"))
     except ContentError as error:
         error.declared = declared(raw)
         raise
 
 
-def _read(path: Path, root: Path) -> bytes:
+def _read(path: str, root: Path, info: os.stat_result | None = None) -> bytes:
     """At most MAX_FILE_BYTES + 1 bytes of a regular file; never blocks on a pipe or a device."""
     try:
-        mode = os.lstat(path).st_mode
+        mode = (info or os.lstat(path)).st_mode
         if stat.S_ISLNK(mode):
             if not Path(os.path.realpath(path, strict=True)).is_relative_to(root):
                 raise _Failure(1, 1, "filen är en länk till en plats utanför innehållskatalogen; lägg själva filen här i stället")
             mode = os.stat(path).st_mode
         if not stat.S_ISREG(mode):
             raise _Failure(1, 1, NOT_REGULAR)
-        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
-            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):  # replaced since the check above
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            opened = os.fstat(descriptor)
+            if not stat.S_ISREG(opened.st_mode):  # replaced since the check above
                 raise _Failure(1, 1, NOT_REGULAR)
-            raw = stream.read(MAX_FILE_BYTES + 1)
+            raw = _read_open(descriptor, opened.st_size)
+        finally:
+            os.close(descriptor)
     except OSError as error:
-        raise _Failure(1, 1, _unreadable(path, error)) from None
+        raise _Failure(1, 1, _unreadable(Path(path), error)) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise _Failure(1, 1, _too_large(path.stat().st_size))
+        raise _Failure(1, 1, _too_large(os.stat(path).st_size))
+    return raw
+
+
+def _read_open(descriptor: int, size: int) -> bytes:
+    """The bytes of an open file of ``size`` bytes, at most MAX_FILE_BYTES + 1 of them: one
+    read, asking for a byte more to see the end, and more reads only if the file grew."""
+    raw, wanted = b"", min(size, MAX_FILE_BYTES) + 1
+    while len(raw) <= MAX_FILE_BYTES:
+        raw += os.read(descriptor, wanted - len(raw))
+        if len(raw) < wanted:  # a short read: the end of the file
+            break
+        wanted = MAX_FILE_BYTES + 1
     return raw
 
 
@@ -284,7 +301,7 @@ def _parse_strict(text: str) -> Any:
         if "\t" in text:
             _reject_tab_indent(text)
         anchors = ("&" in text or "*" in text) and ANCHOR_HINT.search(text)
-        if anchors or sum(text.count(char) for char in "[{-?:") > SAFE_INDICATORS:
+        if anchors or len(text) > SAFE_INDICATORS and sum(text.count(char) for char in "[{-?:") > SAFE_INDICATORS:
             _check_events(text)
         loader = _Loader(text)
         try:

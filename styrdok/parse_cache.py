@@ -3,8 +3,8 @@
 The cache lives in ``.styrdok-cache/parsed/`` beside the content directory (ignored by
 git through a ``.gitignore`` of its own; deleting it only makes the next run slower), one file per content directory. It holds,
 for every file that loaded, its size, modification time and inode, the sha256 of its
-bytes, what the loader made of it (the data and the Markdown body), and what the checks
-of the file's own text found (``remembered``). A file whose size, time and inode are
+bytes, what the loader made of it (the data and the Markdown body), whether it passed
+its schema (``passed``) and what the checks of the file's own text found (``remembered``). A file whose size, time and inode are
 unchanged is taken from the cache without being read; any other file is read and parsed
 as usual. As git does, a file modified within ``RACY_SECONDS`` of the moment its entry
 was made is read again, since a second edit in the same instant keeps its size and time.
@@ -73,11 +73,11 @@ class ParseCache:
                 return source
         except (KeyError, TypeError):  # an entry of another shape: read the file
             pass
-        source = load_file(path, display, root)
+        source = load_file(path, display, root, info=info)
         if signature:
             self.kept[display] = {"stat": signature, "made": self.started, "sha256": source.sha256, "data": source.data,
                                   "body": source.body, "body_line": source.body_line, "line_offset": source.line_offset,
-                                  "checks": None}
+                                  "checks": None, "passed": None}
             self.changed = True
         return source
 
@@ -88,6 +88,16 @@ class ParseCache:
             return [Diagnostic(*found) for found in checks[1]] if checks and checks[0] == key else None
         except (IndexError, TypeError):  # an entry of another shape: check again
             return None
+
+    def passed(self, source: SourceFile, key: str) -> bool:
+        """Whether ``source`` passed its schema when last checked against the schemas ``key``."""
+        return self.kept.get(source.path, {}).get("passed") == key
+
+    def remember_passed(self, source: SourceFile, key: str) -> None:
+        entry = self.kept.get(source.path)
+        if entry is not None and entry["sha256"] == source.sha256 and entry.get("passed") != key:
+            entry["passed"] = key
+            self.changed = True
 
     def remember(self, source: SourceFile, key: str, found: list[Diagnostic]) -> None:
         entry = self.kept.get(source.path)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+import jsonschema_rs
 
 from .diagnostics import ContentError, Diagnostic
 from .load import SourceFile, load_file, locate
@@ -142,11 +142,18 @@ def _read(path: Path) -> SourceFile:
         source = load_file(path, path.as_posix())
     except ContentError as error:
         raise ProjectInvalid([error.diagnostic]) from None
-    errors = explain_errors(Draft202012Validator(SCHEMA), source.data)
+    errors = [] if jsonschema_rs.Draft202012Validator(SCHEMA).is_valid(source.data) else _explained(source.data)
     if errors:
         raise ProjectInvalid(sorted(Diagnostic(source.path, *locate(source, e.path, key=e.at_key), e.message)
                                     for e in errors))
     return source
+
+
+def _explained(data) -> list:
+    """What is wrong with a project file that jsonschema-rs refused, in Swedish."""
+    from jsonschema import Draft202012Validator  # only when there is something to explain
+
+    return explain_errors(Draft202012Validator(SCHEMA), data)
 
 
 def _file_problems(source: SourceFile, data: dict, base: Path, overridden: dict) -> list[Diagnostic]:

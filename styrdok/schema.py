@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -31,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 
@@ -96,11 +96,31 @@ class SchemaSet:
         """Dispatch items through ``item_schema``: type schemas, annotations, checkers."""
         self.item_schema = item_schema
         resolver = self.registry.resolver(base_uri=item_schema["$id"])
-        self.validator = Draft202012Validator(_with_python_patterns(item_schema), registry=self.registry)
+        self._validator = None  # python-jsonschema's, built when an item fails
+        self._fingerprint: str | None = None
         self.is_valid = self._fast_validator().is_valid
         self.type_schemas = _type_schemas(item_schema, resolver)
         self.types = sorted(self.type_schemas)
         self.annotations = {t: _type_annotations(t, s, resolver) for t, s in self.type_schemas.items()}
+        self._annotated: dict[tuple, list[Annotation]] = {}
+
+    @property
+    def validator(self):
+        """python-jsonschema's validator of ``item_schema``, which explains what fails; loaded
+        only then, since an item that passes is checked by jsonschema-rs alone."""
+        if self._validator is None:
+            from jsonschema import Draft202012Validator
+
+            self._validator = Draft202012Validator(_with_python_patterns(self.item_schema), registry=self.registry)
+        return self._validator
+
+    @property
+    def fingerprint(self) -> str:
+        """The sha256 of the item schema and every schema file: what an item's verdict depends on."""
+        if self._fingerprint is None:
+            shown = json.dumps([self.item_schema, self.documents], sort_keys=True, ensure_ascii=False)
+            self._fingerprint = hashlib.sha256(shown.encode("utf-8")).hexdigest()
+        return self._fingerprint
 
     def for_content(self, loaded) -> "SchemaSet":
         """This set extended with the item types the content's model declares (see ``declared_types``)."""
@@ -148,6 +168,13 @@ class SchemaSet:
 
     def _fast_validator(self):
         return jsonschema_rs.Draft202012Validator(self.item_schema, registry=self.fast_registry)
+
+    def annotated(self, item_type: str, *keys: str) -> list[Annotation]:
+        """The annotations of a type with one of ``keys``, in schema order."""
+        found = self._annotated.get((item_type, keys))
+        if found is None:
+            found = self._annotated[item_type, keys] = [a for a in self.annotations[item_type] if a.key in keys]
+        return found
 
     def title(self, item_type: str) -> str:
         return self.type_schemas[item_type].get("title", item_type)
@@ -285,8 +312,8 @@ def _unresolvable_ref(schema: Any, resolver, path: tuple = ()) -> tuple[tuple, A
 def declared_types(loaded, schemas: SchemaSet) -> dict[str, str]:
     """``type → schema file`` for each item type the model file declares that can be used:
     a new name whose schema file is in the schema directory. The validator reports the rest."""
-    models = [f.data for f in loaded.files if isinstance(f.data, dict) and f.data.get("type") == "model"]
-    declared = models[0].get("types") if models else None
+    model = next((f.data for f in loaded.files if isinstance(f.data, dict) and f.data.get("type") == "model"), None)
+    declared = model.get("types") if model else None
     if not isinstance(declared, dict):
         return {}
     found = {}
@@ -373,6 +400,12 @@ def _annotation(path: tuple, key: str, value: Any) -> Annotation:
 
 def values_at(data: Any, pattern: tuple) -> list[tuple[tuple, Any]]:
     """``(path, value)`` for every value matching a path pattern, in document order."""
+    if "*" not in pattern:  # one value at most
+        for step in pattern:
+            if not isinstance(data, dict) or step not in data:
+                return []
+            data = data[step]
+        return [(pattern, data)]
     found = [((), data)]
     for step in pattern:
         deeper = []

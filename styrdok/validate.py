@@ -62,7 +62,7 @@ class Validator:
         self.loaded = loaded
         self.schemas = schemas
         self.workspace = workspace
-        self.memory = memory  # a ParseCache: what the checks of a file's own text found last time
+        self.memory = memory  # a ParseCache: what the checks of a file's own data and text found last time
         self.text_keys: dict[str, str] = {}  # item type -> the key of its text checks in memory
         self.diagnostics: list[Diagnostic] = list(loaded.problems)
         self.index = Index()
@@ -112,7 +112,11 @@ class Validator:
             self.waiting[model_file][(f"fil av typen {data['type']}", f"filer av typen {data['type']}")] += 1
             self._hold(data.get("id"), data["type"], model_file)
             return False
+        if self.memory is not None and self.memory.passed(source, self.schemas.fingerprint):
+            return True
         errors = self.schemas.errors(data)
+        if not errors and self.memory is not None:
+            self.memory.remember_passed(source, self.schemas.fingerprint)
         for error in errors:
             self.report(source, error.path, error.message, key=error.at_key)
         if errors and isinstance(data, dict):
@@ -131,7 +135,7 @@ class Validator:
         """The model file an item's unknown type waits on: the model could not be read, or it
         declares the type but the type cannot be used until the model's own error is fixed."""
         item_type = data.get("type") if isinstance(data, dict) else None
-        if not isinstance(item_type, str) or item_type in self.schemas.types:
+        if not isinstance(item_type, str) or item_type in self.schemas.type_schemas:
             return None
         for path, (kind, _id) in self.loaded.unreadable.items():
             if kind == "model":
@@ -199,9 +203,7 @@ class Validator:
             self.diagnostics += found
 
     def _check_markdown(self, source: SourceFile) -> None:
-        for annotation in self.schemas.annotations[source.data["type"]]:
-            if annotation.key != "x-markdown":
-                continue
+        for annotation in self.schemas.annotated(source.data["type"], "x-markdown"):
             for path, text in values_at(source.data, annotation.path):
                 if isinstance(text, str):
                     if _in_figures(source, path):
@@ -229,8 +231,8 @@ class Validator:
 
     def _check_lengths(self, source: SourceFile) -> None:
         """The text policy's caps on words and fields, for every string but ids and references."""
-        names = {path for annotation in self.schemas.annotations[source.data["type"]]
-                 if annotation.key in ("x-ref", "x-vocabulary") for path, _ in values_at(source.data, annotation.path)}
+        names = {path for annotation in self.schemas.annotated(source.data["type"], "x-ref", "x-vocabulary")
+                 for path, _ in values_at(source.data, annotation.path)}
         for path, text in _strings(source.data):
             if path[-1:] != ("id",) and path not in names:
                 for line_offset, column, message in markup.length_problems(text):
@@ -252,7 +254,7 @@ class Validator:
         self.diagnostics.append(Diagnostic(source.path, line, col, f'fältet "{describe_path(path)}": {message}', severity))
 
     def _check_references(self, source: SourceFile) -> None:
-        for annotation in self.schemas.annotations[source.data["type"]]:
+        for annotation in self.schemas.annotated(source.data["type"], "x-ref", "x-vocabulary"):
             if annotation.key == "x-ref":
                 for path, ref in values_at(source.data, annotation.path):
                     self._check_reference(source, path, ref, annotation.value)
@@ -264,6 +266,8 @@ class Validator:
         """A measure merged with or replacing itself would make a revision table say "merged
         with" its own number."""
         data = source.data
+        if "merged_into" not in data and not data.get("replaces"):
+            return
         paths = [("merged_into",)] + [("replaces", i) for i in range(len(data.get("replaces") or []))]
         for path in paths:
             value = data.get(path[0]) if len(path) == 1 else data["replaces"][path[1]]
