@@ -75,7 +75,7 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     chosen = _choose(model.documents, documents)
     origin = provenance_of(result.loaded, [result.schemas.dir, *templates.search_path, *inputs])
     renderer = DocumentRenderer(model, result.loaded, templates, branding, origin, _shared_inputs(result.schemas.dir, inputs),
-                                MarkdownCache(cache.directory), lambda doc: _revision_tables(doc, model, content, templates),
+                                MarkdownCache(cache.directory), lambda doc: _revision_tables(doc, model, content),
                                 content)
     timestamp = origin.timestamp
     jobs = [(doc, template, stem) for doc in chosen for template, stem in _outputs(doc, templates)]
@@ -174,12 +174,12 @@ def _render_adopted(document: Item, content: Path, origin, templates: Templates,
 
     version = adopted(document, content, origin)
     renderer = Renderer(version.content, templates, provenance=version.provenance, branding=branding, content_dir=content)
-    revisions = _revision_tables(version.document, version.content, content, templates)
+    revisions = _revision_tables(version.document, version.content, content)
     jobs = [(version.document, template, stem) for template, stem in _outputs(version.document, templates)]
     return jobs, {stem: (renderer.render(doc, template, revisions), version.provenance) for doc, template, stem in jobs}
 
 
-def _revision_tables(document: Item, model: Content, content: Path, templates: Templates) -> dict[str, RevisionTable]:
+def _revision_tables(document: Item, model: Content, content: Path) -> dict[str, RevisionTable]:
     """For each ``revisions`` block: the plan at that earlier git version, compared with now."""
     from .revisions import revision_table
 
@@ -189,7 +189,7 @@ def _revision_tables(document: Item, model: Content, content: Path, templates: T
         reads.version_read(block["since"], earlier.commit)
         if block["document"] not in old.items:
             raise BuildError(f'{document.id}: dokumentet {block["document"]} finns inte vid versionen {block["since"]}')
-        tables[block["since"]] = revision_table(old, model, block["document"], block["since"], templates, earlier.date[:10],
+        tables[block["since"]] = revision_table(old, model, block["document"], block["since"], earlier.date[:10],
                                                 block.get("business_plan"))
     return tables
 

@@ -2,9 +2,9 @@
 
 The Jinja2 templates in ``templates/`` hold all presentation: headings, table
 columns, captions and wording. This module gives them the model, Swedish number
-formatting (through babel) and a ``DocumentContext`` that numbers tables and
-measures in the order the template shows them, so every measure appears once. A
-measure with a fixed ``number`` keeps it; the others are numbered 1…n.
+formatting (through babel) and a ``DocumentContext`` that numbers tables in the
+order the template shows them, and gives each measure, shown once, its number in the
+document (``styrdok.numbering``).
 
 Templates place every string from content through one of the text policy's
 filters (``styrdok.markup``): ``text`` for plain fields, ``inline`` and
@@ -23,7 +23,7 @@ import jinja2
 from babel.dates import get_month_names
 from babel.numbers import format_decimal
 
-from . import charts, images, indicators, markup, phrases, reads, table_widths
+from . import charts, images, indicators, markup, numbering, phrases, reads, table_widths
 from .model import Content, Item, Term
 from .project import Branding, Templates
 from .provenance import Provenance
@@ -52,11 +52,15 @@ class DocumentContext:
     document: Item
     tables: int = 0
     appendices: int = 0
-    numbers: dict[str, int | str] = field(default_factory=dict)  # measure id -> its number in the document
-    counted: int = 0  # measures numbered 1…n so far (those without a fixed number)
     revisions: dict = field(default_factory=dict)  # "since" ref -> RevisionTable
     renderer: Renderer | None = None  # number and month formatting, for charts
     charts: list = field(default_factory=list)  # charts.Chart and images.StagedImage the Markdown shows
+    numbers: dict[str, int | str] = field(init=False)  # measure id -> its number (``styrdok.numbering``)
+    shown: set[str] = field(init=False, default_factory=set)  # measures taken so far
+
+    def __post_init__(self):
+        self.numbers = numbering.measure_numbers(self.content, self.document)
+        self.counted = sum(self.content.items[i].number is None for i in self.numbers)
 
     def chart(self, indicator: Item, kind: str = "line") -> str:
         """Markdown for the next chart of an indicator (a kind in ``styrdok.charts.KINDS``) and
@@ -99,15 +103,17 @@ class DocumentContext:
         return self.content.children_of(item, type_name(kind))
 
     def take_measures(self, *parents: Item) -> list[tuple[int | str, Item]]:
-        """Measures of these parents not yet shown: each with its fixed number, or else the
-        next number through the document."""
+        """Measures of these parents not yet shown, each with its number in the document. A
+        measure the numbering does not reach (a template of one's own may show one) gets
+        its fixed number, or else the next number after the document's last."""
         taken = []
         for parent in parents:
             for measure in self.content.children_of(parent, "measure"):
-                if measure.id not in self.numbers:
-                    if measure.number is None:
-                        self.counted += 1
-                    self.numbers[measure.id] = self.counted if measure.number is None else measure.number
+                if measure.id not in self.shown:
+                    self.shown.add(measure.id)
+                    if measure.id not in self.numbers:
+                        self.counted += measure.number is None
+                        self.numbers[measure.id] = self.counted if measure.number is None else measure.number
                     taken.append((self.numbers[measure.id], measure))
         return taken
 
@@ -116,19 +122,20 @@ class DocumentContext:
 
     def subgoal_groups(self, goal: Item) -> list[tuple[str, list[MeasureGroup]]]:
         """Child goals under their level's heading; neighbours sharing measures share a table."""
-        sections: dict[str, list[MeasureGroup]] = {}
-        for child in self.content.children_of(goal, "goal"):
-            heading = child.level.heading or child.level.plural
-            groups = sections.setdefault(heading, [])
-            own = {m.id for m in self.content.children_of(child, "measure")}
-            if groups and own and own == {m.id for m in self._measures_of(groups[-1].goals)}:
-                groups[-1].goals.append(child)
-            else:
-                groups.append(MeasureGroup([child], []))
-        for groups in sections.values():
+        sections = []
+        for heading, children in numbering.subgoal_sections(self.content, goal):
+            groups: list[MeasureGroup] = []
+            for child in children:
+                own = {m.id for m in self.content.children_of(child, "measure")}
+                if groups and own and own == {m.id for m in self._measures_of(groups[-1].goals)}:
+                    groups[-1].goals.append(child)
+                else:
+                    groups.append(MeasureGroup([child], []))
+            sections.append((heading, groups))
+        for _heading, groups in sections:
             for group in groups:
                 group.measures = self.take_measures(*group.goals)
-        return list(sections.items())
+        return sections
 
     def _measures_of(self, goals: list[Item]) -> list[Item]:
         return [m for g in goals for m in self.content.children_of(g, "measure")]
@@ -167,7 +174,7 @@ class DocumentContext:
         return phrases.resolve(str(text), self)
 
     def of_origin(self, origin: str) -> list[Item]:
-        return [a for a in self.content.of_type("assignment") if a.origin.id == origin and not a.parents]
+        return numbering.origin_assignments(self.content, origin)
 
     def counts(self, items: list[Item], field: str = "status") -> list[tuple[Term, int]]:
         """How many items have each value of a follow-up field this period: every entry of the
@@ -296,12 +303,6 @@ class Renderer:
         context = DocumentContext(self.content, document, revisions=revisions or {}, renderer=self)
         extra = {"provenance": provenance} if provenance else {}
         return Rendered(tidy(self._render(context, template, **extra)), tuple(context.charts))
-
-    def measure_numbers(self, document: Item) -> dict[str, int | str]:
-        """Measure id → the display number the document's own template gives it."""
-        context = DocumentContext(self.content, document, renderer=self)
-        self._render(context, self.templates.kind(document.kind).template)
-        return dict(context.numbers)
 
     def _render(self, context: DocumentContext, template: str, **extra) -> str:
         try:
