@@ -210,8 +210,8 @@ def compare(old: Content, new: Content, *, unchanged: set[str] = frozenset()) ->
 
     changes = _config_changes(old, new) + _item_changes(old, new, differ)
     old_follow_ups, new_follow_ups = _follow_ups_by_key(old), _follow_ups_by_key(new)
-    pairs = [(old_follow_ups.get(k), new_follow_ups.get(k)) for k in sorted(old_follow_ups.keys() | new_follow_ups.keys())]
-    changes += _follow_up_changes([pair for pair in pairs if differ(*pair)])
+    keys = [k for k in old_follow_ups.keys() | new_follow_ups.keys() if differ(old_follow_ups.get(k), new_follow_ups.get(k))]
+    changes += _follow_up_changes([(old_follow_ups.get(k), new_follow_ups.get(k)) for k in sorted(keys)])
     changes += _renumbering(old, new)
     return sorted(changes, key=lambda c: c.key)
 
@@ -247,10 +247,8 @@ def _item_changes(old: Content, new: Content, differ) -> list[Change]:
     before = {i: item for i, item in old.items.items() if item.type_name != "follow_up"}
     after = {i: item for i, item in new.items.items() if item.type_name != "follow_up"}
     changes: list[Change] = []
-    for item_id in sorted(before.keys() | after.keys()):
+    for item_id in sorted(i for i in before.keys() | after.keys() if differ(before.get(i), after.get(i))):
         a, b = before.get(item_id), after.get(item_id)
-        if not differ(a, b):
-            continue
         if a is not None and b is not None and a.type_name == b.type_name:
             changes += _item_diff(a, b)
             continue

@@ -150,10 +150,8 @@ class DocumentContext:
         return shown + [a for origin in self._listed_origins() for a in self.of_origin(origin)]
 
     def measures(self) -> list[Item]:
-        """Every measure under the document's assignments and committee goals, once each."""
-        parents = self.assignments() + [g for goal in self._listed_goals() for g in self.content.children_of(goal, "goal")]
-        unique = {m.id: m for parent in parents for m in self.content.children_of(parent, "measure")}
-        return list(unique.values())
+        """Every measure the document shows, once each, in its order (``styrdok.numbering``)."""
+        return [self.content.items[i] for i in numbering.measure_numbers(self.content, self.document)]
 
     def shown_items(self) -> list[Item]:
         """Every item the document shows: its goals and objects and the assignments of its

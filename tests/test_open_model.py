@@ -385,6 +385,17 @@ def test_a_measure_keeps_its_fixed_number(project):
     assert measure_numbers(content, content.items["plan"]) == {"atgard-510": "510", "atgard-1": 1}
 
 
+def test_a_listed_goals_own_measures_come_first(project):
+    """Was: a goal the plan lists showed its assignments' measures but never its own."""
+    project.write("atgarder/atgard-2.yaml", {"type": "measure", "id": "atgard-2", "text": "Nämnden gör en ekonomisk plan.",
+                                             "parents": ["fokusmal-1"]})
+    content = project.model()
+    text = Renderer(content, ROOT / "templates").render(content.items["plan"], "verksamhetsplan.md.j2")
+    assert re.findall(r"^- - (\S+)\\\. (.*)$", text, re.M) == [("1", "Nämnden gör en ekonomisk plan."),
+                                                           ("2", "Förvaltningen ser över sina processer.")]
+    assert measure_numbers(content, content.items["plan"]) == {"atgard-2": 1, "atgard-1": 2}
+
+
 # --------------------------------------------------------------------------
 # 5. Errors a non-programmer can act on
 # --------------------------------------------------------------------------
