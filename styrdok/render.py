@@ -57,6 +57,7 @@ class DocumentContext:
     charts: list = field(default_factory=list)  # charts.Chart and images.StagedImage the Markdown shows
     numbers: dict[str, int | str] = field(init=False)  # measure id -> its number (``styrdok.numbering``)
     shown: set[str] = field(init=False, default_factory=set)  # measures taken so far
+    counted: int = field(init=False)  # the last number of a measure without a fixed number
 
     def __post_init__(self):
         self.numbers = numbering.measure_numbers(self.content, self.document)
