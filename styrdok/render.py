@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import jinja2
@@ -55,13 +56,18 @@ class DocumentContext:
     revisions: dict = field(default_factory=dict)  # "since" ref -> RevisionTable
     renderer: Renderer | None = None  # number and month formatting, for charts
     charts: list = field(default_factory=list)  # charts.Chart and images.StagedImage the Markdown shows
-    numbers: dict[str, int | str] = field(init=False)  # measure id -> its number (``styrdok.numbering``)
-    shown: set[str] = field(init=False, default_factory=set)  # measures taken so far
-    counted: int = field(init=False)  # the last number of a measure without a fixed number
+    shown: set[str] = field(default_factory=set)  # measures taken so far
 
-    def __post_init__(self):
-        self.numbers = numbering.measure_numbers(self.content, self.document)
-        self.counted = sum(self.content.items[i].number is None for i in self.numbers)
+    @cached_property
+    def numbers(self) -> dict[str, int | str]:
+        """Measure id -> its number in the document (``styrdok.numbering``); made when a template
+        first asks, so that a document showing no measures reads none."""
+        return numbering.measure_numbers(self.content, self.document)
+
+    @cached_property
+    def counted(self) -> int:
+        """The last number of a measure without a fixed number."""
+        return sum(self.content.items[i].number is None for i in self.numbers)
 
     def chart(self, indicator: Item, kind: str = "line") -> str:
         """Markdown for the next chart of an indicator (a kind in ``styrdok.charts.KINDS``) and
