@@ -115,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="text (standard, i terminalen), md, html eller docx (Word med spårade ändringar)")
     compare.add_argument("-o", "--output", type=Path, default=None, metavar="FIL",
                          help="skriv rapporten till FIL (standard: terminalen för text och md, annars andringar-FRÅN-TILL.FORMAT)")
-    _add_content_options(compare, templates=True)
+    _add_content_options(compare)
 
     site = commands.add_parser("site", help="lägg de byggda dokumenten för en period på den publicerade webbplatsen",
                                description="Kopierar det senaste bygget (filerna i manifest.json och manifestet) till "
@@ -391,7 +391,7 @@ def _diff(args) -> int:
 
             changeset = diff.diff_periods(build_model(result.loaded, result.schemas), *args.periods, schemas=result.schemas)
         else:
-            changeset = diff.diff_refs(project.content, *args.refs, schemas=project.schemas, templates=project.templates)
+            changeset = diff.diff_refs(project.content, *args.refs, schemas=project.schemas)
         written = changes.write(changeset, args.format, args.output)
     except VersionInvalid as invalid:
         print(format_diagnostics(invalid.diagnostics, "text"))

@@ -22,7 +22,8 @@ from . import gitsource
 from .gitsource import Commit
 from .model import Content, Group, Indicator, Item, Level, Term, Unit, build_model, natural_key
 from .indicators import period_key
-from .pipeline import PACKAGE_ROOT, SetupError
+from .numbering import measure_numbers
+from .pipeline import SetupError
 from .schema import SchemaSet, describe_path
 
 TYPE_ORDER = ("goal", "assignment", "measure", "indicator", "follow_up", "steering_document", "document",
@@ -162,8 +163,7 @@ class ChangeSet:
 # --------------------------------------------------------------------------
 
 
-def diff_refs(content_dir: Path, old_ref: str, new_ref: str, *, schemas: Path | None = None,
-              templates: Path | None = None) -> ChangeSet:
+def diff_refs(content_dir: Path, old_ref: str, new_ref: str, *, schemas: Path | None = None) -> ChangeSet:
     """Compare ``content_dir`` at two git refs, read from git objects; commits attributed.
 
     Raises SetupError (no repository, unknown ref) or gitsource.VersionInvalid.
@@ -176,7 +176,7 @@ def diff_refs(content_dir: Path, old_ref: str, new_ref: str, *, schemas: Path | 
     new_model = build_model(new.loaded, new.schemas)
     before = {f.path: f for f in old.loaded.files}
     unchanged = {f.path for f in new.loaded.files if before.get(f.path) is f}  # one blob, parsed once
-    changes = compare(build_model(old.loaded, old.schemas), new_model, templates=templates, unchanged=unchanged)
+    changes = compare(build_model(old.loaded, old.schemas), new_model, unchanged=unchanged)
     config = {f.data["type"]: f.path for f in new.loaded.files if f.data["type"] in ("organisation", "model")}
     for change in changes:
         change.sources = change.sources or ((config[change.item_type],) if change.item_type in config else ())
@@ -199,7 +199,7 @@ def diff_periods(content: Content, old_period: str, new_period: str, *, schemas:
                      schemas=schemas)
 
 
-def compare(old: Content, new: Content, *, templates: Path | None = None, unchanged: set[str] = frozenset()) -> list[Change]:
+def compare(old: Content, new: Content, *, unchanged: set[str] = frozenset()) -> list[Change]:
     """Every change from ``old`` to ``new``, in stable order.
 
     ``unchanged`` names files known to be identical in both versions (git says so):
@@ -210,9 +210,9 @@ def compare(old: Content, new: Content, *, templates: Path | None = None, unchan
 
     changes = _config_changes(old, new) + _item_changes(old, new, differ)
     old_follow_ups, new_follow_ups = _follow_ups_by_key(old), _follow_ups_by_key(new)
-    pairs = [(old_follow_ups.get(k), new_follow_ups.get(k)) for k in sorted(old_follow_ups.keys() | new_follow_ups.keys())]
-    changes += _follow_up_changes([pair for pair in pairs if differ(*pair)])
-    changes += _renumbering(old, new, templates or PACKAGE_ROOT / "templates")
+    keys = [k for k in old_follow_ups.keys() | new_follow_ups.keys() if differ(old_follow_ups.get(k), new_follow_ups.get(k))]
+    changes += _follow_up_changes([(old_follow_ups.get(k), new_follow_ups.get(k)) for k in sorted(keys)])
+    changes += _renumbering(old, new)
     return sorted(changes, key=lambda c: c.key)
 
 
@@ -247,10 +247,8 @@ def _item_changes(old: Content, new: Content, differ) -> list[Change]:
     before = {i: item for i, item in old.items.items() if item.type_name != "follow_up"}
     after = {i: item for i, item in new.items.items() if item.type_name != "follow_up"}
     changes: list[Change] = []
-    for item_id in sorted(before.keys() | after.keys()):
+    for item_id in sorted(i for i in before.keys() | after.keys() if differ(before.get(i), after.get(i))):
         a, b = before.get(item_id), after.get(item_id)
-        if not differ(a, b):
-            continue
         if a is not None and b is not None and a.type_name == b.type_name:
             changes += _item_diff(a, b)
             continue
@@ -372,74 +370,18 @@ def _follow_up_changes(pairs: list[tuple[Item | None, Item | None]]) -> list[Cha
 # --------------------------------------------------------------------------
 
 
-def _renumbering(old: Content, new: Content, templates: Path) -> list[Change]:
-    """Measures whose display number in a document differs between the versions.
-
-    The numbers come from rendering each document with its template. A document is
-    rendered only when its numbering inputs differ (see ``_numbering_inputs``).
-    """
-    renderers: dict = {}
+def _renumbering(old: Content, new: Content) -> list[Change]:
+    """Measures whose number in a document (``styrdok.numbering``) differs between the versions."""
     changes: list[Change] = []
     shared = sorted({d.id for d in old.documents} & {d.id for d in new.documents})
     for doc_id in shared:
-        a, b = old.items[doc_id], new.items[doc_id]
-        if _numbering_inputs(old, a) == _numbering_inputs(new, b):
-            continue
-        before = _renderer(renderers, old, templates).measure_numbers(a)
-        after = _renderer(renderers, new, templates).measure_numbers(b)
+        before, after = measure_numbers(old, old.items[doc_id]), measure_numbers(new, new.items[doc_id])
         for measure_id in sorted(before.keys() & after.keys()):
             if before[measure_id] != after[measure_id]:
                 m, n = old.items[measure_id], new.items[measure_id]
                 changes.append(Renumbered(n.type_name, n.id, label(n), "number", before[measure_id], after[measure_id],
                                           _sources(m, n), document=doc_id))
     return changes
-
-
-def _renderer(cache: dict, content: Content, templates: Path):
-    from .render import Renderer  # Jinja2 and babel load only when a document must be rendered
-
-    if id(content) not in cache:
-        cache[id(content)] = Renderer(content, templates)
-    return cache[id(content)]
-
-
-def _numbering_inputs(content: Content, document: Item) -> tuple:
-    """What a document's measure numbering depends on in the shipped templates.
-
-    The document's definition, the goal levels, and the type, id, parents, order,
-    number, level and origin of every item the document can reach: the items it names, all
-    assignments of the origins it names, and all their descendants. Equal inputs give
-    equal numbers, so the document need not be rendered.
-    """
-    named = set(_strings(document.contents))
-    reach = [content.items[i] for i in sorted(named & content.items.keys())]
-    reach += [a for a in content.of_type("assignment") if a.origin.id in named]
-    seen: dict[str, Item] = {}
-    while reach:
-        item = reach.pop()
-        if item.id not in seen:
-            seen[item.id] = item
-            reach += content.children.get(item.id, [])
-    structure = sorted(_structure(item) for item in seen.values())
-    levels = sorted((level.id, level.heading, level.plural) for level in content.model.levels.values())
-    return document.kind, document.period, json.dumps(document.contents, sort_keys=True), levels, structure
-
-
-def _structure(item: Item) -> tuple:
-    level, origin = item.level, getattr(item, "origin", None)
-    return (item.type_name, item.id, tuple(p.id for p in item.parents), item.order, str(item.number or ""),
-            getattr(level, "id", level) or "", getattr(origin, "id", origin) or "")
-
-
-def _strings(value) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
 
 
 # --------------------------------------------------------------------------

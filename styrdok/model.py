@@ -339,15 +339,18 @@ def build_model(loaded: LoadedContent, schemas=None) -> Content:
     organisation = _organisation(configuration["organisation"])
     model = governance_model(configuration["model"])
     items: dict[str, Item] = {}
+    shapes: dict[str, tuple[dict, list]] = {}  # item type -> its fields, all None; those with a default
     for source in loaded.files:
         item_type = source.data["type"]
         if item_type not in CONFIG_TYPES:
-            absent = schemas.fields(item_type)
-            fields = dict.fromkeys(absent)
-            fields.update(source.data)
-            for name, default in absent.items():
-                if default is not None and name not in source.data:
-                    fields[name] = copy.deepcopy(default)
+            if item_type not in shapes:
+                absent = schemas.fields(item_type)
+                shapes[item_type] = dict.fromkeys(absent), [(n, d) for n, d in absent.items() if d is not None]
+            blank, defaults = shapes[item_type]
+            fields = {**blank, **source.data}
+            for name, default in defaults:
+                if name not in source.data:
+                    fields[name] = [] if default == [] else copy.deepcopy(default)  # each item its own list
             if source.body is not None:
                 fields["body"] = source.body
             items[source.data["id"]] = BEHAVIOUR.get(item_type, Item)(item_type, source.path, fields)

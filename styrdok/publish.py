@@ -75,7 +75,7 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     chosen = _choose(model.documents, documents)
     origin = provenance_of(result.loaded, [result.schemas.dir, *templates.search_path, *inputs])
     renderer = DocumentRenderer(model, result.loaded, templates, branding, origin, _shared_inputs(result.schemas.dir, inputs),
-                                MarkdownCache(cache.directory), lambda doc: _revision_tables(doc, model, content, templates),
+                                MarkdownCache(cache.directory), lambda doc: _revision_tables(doc, model, content),
                                 content)
     timestamp = origin.timestamp
     jobs = [(doc, template, stem) for doc in chosen for template, stem in _outputs(doc, templates)]
@@ -89,7 +89,7 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
                 if getattr(doc, "as_of", None):  # built from the content of an earlier version, its definition included
                     doc_jobs, rendered = renderer.render_adopted(
                         doc, lambda doc=doc: adopted(doc, content, origin), lambda old: _outputs(old, templates),
-                        lambda old, model: _revision_tables(old, model, content, templates))
+                        lambda old, model: _revision_tables(old, model, content))
                 else:
                     doc_jobs = [(doc, template, stem) for template, stem in _outputs(doc, templates)]
                     rendered = {stem: renderer.render(doc, template, stem) for _doc, template, stem in doc_jobs}
@@ -168,7 +168,7 @@ def _choose(available: list[Item], wanted: list[str] | None) -> list[Item]:
     return [by_id[name] for name in wanted]
 
 
-def _revision_tables(document: Item, model: Content, content: Path, templates: Templates) -> dict[str, RevisionTable]:
+def _revision_tables(document: Item, model: Content, content: Path) -> dict[str, RevisionTable]:
     """For each ``revisions`` block: the plan at that earlier git version, compared with now."""
     from .revisions import revision_table
 
@@ -178,7 +178,7 @@ def _revision_tables(document: Item, model: Content, content: Path, templates: T
         reads.version_read(block["since"], earlier.commit)
         if block["document"] not in old.items:
             raise BuildError(f'{document.id}: dokumentet {block["document"]} finns inte vid versionen {block["since"]}')
-        tables[block["since"]] = revision_table(old, model, block["document"], block["since"], templates, earlier.date[:10],
+        tables[block["since"]] = revision_table(old, model, block["document"], block["since"], earlier.date[:10],
                                                 block.get("business_plan"))
     return tables
 

@@ -2,9 +2,9 @@
 
 The Jinja2 templates in ``templates/`` hold all presentation: headings, table
 columns, captions and wording. This module gives them the model, Swedish number
-formatting (through babel) and a ``DocumentContext`` that numbers tables and
-measures in the order the template shows them, so every measure appears once. A
-measure with a fixed ``number`` keeps it; the others are numbered 1…n.
+formatting (through babel) and a ``DocumentContext`` that numbers tables in the
+order the template shows them, and gives each measure, shown once, its number in the
+document (``styrdok.numbering``).
 
 Templates place every string from content through one of the text policy's
 filters (``styrdok.markup``): ``text`` for plain fields, ``inline`` and
@@ -21,13 +21,14 @@ import re
 import secrets
 import sys
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import jinja2
 from babel.dates import get_month_names
 from babel.numbers import format_decimal
 
-from . import charts, images, indicators, markup, phrases, reads, table_widths
+from . import charts, images, indicators, markup, numbering, phrases, reads, table_widths
 from .model import Content, Item, Term
 from .project import Branding, Templates
 from .provenance import Provenance
@@ -56,11 +57,21 @@ class DocumentContext:
     document: Item
     tables: int = 0
     appendices: int = 0
-    numbers: dict[str, int | str] = field(default_factory=dict)  # measure id -> its number in the document
-    counted: int = 0  # measures numbered 1…n so far (those without a fixed number)
     revisions: dict = field(default_factory=dict)  # "since" ref -> RevisionTable
     renderer: Renderer | None = None  # number and month formatting, for charts
     charts: list = field(default_factory=list)  # charts.Chart and images.StagedImage the Markdown shows
+    shown: set[str] = field(default_factory=set)  # measures taken so far
+
+    @cached_property
+    def numbers(self) -> dict[str, int | str]:
+        """Measure id -> its number in the document (``styrdok.numbering``); made when a template
+        first asks, so that a document showing no measures reads none."""
+        return numbering.measure_numbers(self.content, self.document)
+
+    @cached_property
+    def counted(self) -> int:
+        """The last number of a measure without a fixed number."""
+        return sum(self.content.items[i].number is None for i in self.numbers)
 
     def chart(self, indicator: Item, kind: str = "line") -> str:
         """Markdown for the next chart of an indicator (a kind in ``styrdok.charts.KINDS``) and
@@ -104,15 +115,17 @@ class DocumentContext:
         return self.content.children_of(item, type_name(kind))
 
     def take_measures(self, *parents: Item) -> list[tuple[int | str, Item]]:
-        """Measures of these parents not yet shown: each with its fixed number, or else the
-        next number through the document."""
+        """Measures of these parents not yet shown, each with its number in the document. A
+        measure the numbering does not reach (a template of one's own may show one) gets
+        its fixed number, or else the next number after the document's last."""
         taken = []
         for parent in parents:
             for measure in self.content.children_of(parent, "measure"):
-                if measure.id not in self.numbers:
-                    if measure.number is None:
-                        self.counted += 1
-                    self.numbers[measure.id] = self.counted if measure.number is None else measure.number
+                if measure.id not in self.shown:
+                    self.shown.add(measure.id)
+                    if measure.id not in self.numbers:
+                        self.counted += measure.number is None
+                        self.numbers[measure.id] = self.counted if measure.number is None else measure.number
                     taken.append((self.numbers[measure.id], measure))
         return taken
 
@@ -121,19 +134,20 @@ class DocumentContext:
 
     def subgoal_groups(self, goal: Item) -> list[tuple[str, list[MeasureGroup]]]:
         """Child goals under their level's heading; neighbours sharing measures share a table."""
-        sections: dict[str, list[MeasureGroup]] = {}
-        for child in self.content.children_of(goal, "goal"):
-            heading = child.level.heading or child.level.plural
-            groups = sections.setdefault(heading, [])
-            own = {m.id for m in self.content.children_of(child, "measure")}
-            if groups and own and own == {m.id for m in self._measures_of(groups[-1].goals)}:
-                groups[-1].goals.append(child)
-            else:
-                groups.append(MeasureGroup([child], []))
-        for groups in sections.values():
+        sections = []
+        for heading, children in numbering.subgoal_sections(self.content, goal):
+            groups: list[MeasureGroup] = []
+            for child in children:
+                own = {m.id for m in self.content.children_of(child, "measure")}
+                if groups and own and own == {m.id for m in self._measures_of(groups[-1].goals)}:
+                    groups[-1].goals.append(child)
+                else:
+                    groups.append(MeasureGroup([child], []))
+            sections.append((heading, groups))
+        for _heading, groups in sections:
             for group in groups:
                 group.measures = self.take_measures(*group.goals)
-        return list(sections.items())
+        return sections
 
     def _measures_of(self, goals: list[Item]) -> list[Item]:
         return [m for g in goals for m in self.content.children_of(g, "measure")]
@@ -148,10 +162,8 @@ class DocumentContext:
         return shown + [a for origin in self._listed_origins() for a in self.of_origin(origin)]
 
     def measures(self) -> list[Item]:
-        """Every measure under the document's assignments and committee goals, once each."""
-        parents = self.assignments() + [g for goal in self._listed_goals() for g in self.content.children_of(goal, "goal")]
-        unique = {m.id: m for parent in parents for m in self.content.children_of(parent, "measure")}
-        return list(unique.values())
+        """Every measure the document shows, once each, in its order (``styrdok.numbering``)."""
+        return [self.content.items[i] for i in numbering.measure_numbers(self.content, self.document)]
 
     def shown_items(self) -> list[Item]:
         """Every item the document shows: its goals and objects and the assignments of its
@@ -172,7 +184,7 @@ class DocumentContext:
         return phrases.resolve(str(text), self)
 
     def of_origin(self, origin: str) -> list[Item]:
-        return [a for a in self.content.of_type("assignment") if a.origin.id == origin and not a.parents]
+        return numbering.origin_assignments(self.content, origin)
 
     def counts(self, items: list[Item], field: str = "status") -> list[tuple[Term, int]]:
         """How many items have each value of a follow-up field this period: every entry of the
@@ -358,12 +370,6 @@ class Renderer:
         context = DocumentContext(self.content, document, revisions=revisions or {}, renderer=self)
         extra = {"provenance": provenance} if provenance else {}
         return Rendered(tidy(self._render(context, template, **extra)), tuple(context.charts))
-
-    def measure_numbers(self, document: Item) -> dict[str, int | str]:
-        """Measure id → the display number the document's own template gives it."""
-        context = DocumentContext(self.content, document, renderer=self)
-        self._render(context, self.templates.kind(document.kind).template)
-        return dict(context.numbers)
 
     def _render(self, context: DocumentContext, template: str, **extra) -> str:
         try:

@@ -13,10 +13,10 @@ the measures it was merged with its ``partners``. Templates hold the Swedish lab
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .model import Content, Item, natural_key
-from .render import Renderer, collapse
+from .numbering import measure_numbers
+from .render import collapse
 
 
 @dataclass(frozen=True)
@@ -63,13 +63,12 @@ class RevisionTable:
     business_plan: Item | None = None  # the business plan whose numbers are shown beside
 
 
-def revision_table(old: Content, new: Content, document_id: str, since: str, templates: Path,
-                   date: str = "", business_plan: str | None = None) -> RevisionTable:
+def revision_table(old: Content, new: Content, document_id: str, since: str, date: str = "",
+                   business_plan: str | None = None) -> RevisionTable:
     """Compare the measures of one document between an earlier and the current model; with
     ``business_plan``, also number them as that document did then (and does now)."""
-    old_numbers = _numbers(old, document_id, templates)
-    new_numbers = _numbers(new, document_id, templates)
-    old_business, new_business = _numbers(old, business_plan, templates), _numbers(new, business_plan, templates)
+    old_numbers, new_numbers = _numbers(old, document_id), _numbers(new, document_id)
+    old_business, new_business = _numbers(old, business_plan), _numbers(new, business_plan)
     successors = {replaced: m for m in new.of_type("measure") for replaced in m.replaces if replaced != m.id}
     table = RevisionTable(since, date, business_plan=new.items.get(business_plan) if business_plan else None)
     lineage = _Lineage(old, new, old_numbers, new_numbers, old_business, successors)
@@ -82,10 +81,10 @@ def revision_table(old: Content, new: Content, document_id: str, since: str, tem
     return table
 
 
-def _numbers(content: Content, document_id: str | None, templates: Path) -> dict:
+def _numbers(content: Content, document_id: str | None) -> dict:
     if not document_id or document_id not in content.items:
         return {}
-    return Renderer(content, templates).measure_numbers(content.items[document_id])
+    return measure_numbers(content, content.items[document_id])
 
 
 def _by_number(pair: tuple) -> tuple:

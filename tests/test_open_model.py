@@ -17,6 +17,7 @@ from styrdok.changes import Titles
 from styrdok.cli import main
 from styrdok.diff import compare
 from styrdok.model import build_model
+from styrdok.numbering import measure_numbers
 from styrdok.pipeline import check
 from styrdok.project import BUILTIN_TEMPLATES, Templates
 from styrdok.render import Renderer
@@ -170,7 +171,7 @@ def test_a_changed_field_of_any_type_is_in_the_diff(project):
     before = project.model()
     project.edit("uppfoljning/2025-04-uppdrag-1.yaml", lambda d: d.update(completion=40))
     project.edit("indikatorer/ind-1.yaml", lambda d: d.update(gender_split=False))
-    changes = {(c.item_id, c.field): (c.old, c.new) for c in compare(before, project.model(), templates=project.templates)}
+    changes = {(c.item_id, c.field): (c.old, c.new) for c in compare(before, project.model())}
     assert changes == {("uppfoljning-2025-04-uppdrag-1", "completion"): (0, 40), ("ind-1", "gender_split"): (True, False)}
     assert Titles(check(project.content).schemas).field("follow_up", "completion") == "Färdigställt"
 
@@ -231,7 +232,7 @@ def test_changes_to_a_new_type_and_its_follow_ups_are_in_the_diff(project):
     before = project.model()
     project.edit("internkontroll/ik-1.yaml", lambda d: d.update(title="Utbetalningar attesteras alltid av två personer"))
     project.edit("uppfoljning/2025-04-ik-1.yaml", lambda d: d.update(status="kontrollerad"))
-    changes = compare(before, project.model(), templates=project.templates)
+    changes = compare(before, project.model())
     [title] = [c for c in changes if c.kind == "changed"]
     assert (title.item_type, title.item_id, title.field) == ("internal_control", "ik-1", "title")
     assert [(w.op, w.text) for w in title.words] == [("equal", "Utbetalningar attesteras"), ("insert", "alltid"),
@@ -381,7 +382,18 @@ def test_a_measure_keeps_its_fixed_number(project):
     renderer = Renderer(content, ROOT / "templates")
     text = renderer.render(content.items["plan"], "verksamhetsplan.md.j2")
     assert re.findall(r"^- - (\S+)\\\. (.*)$", text, re.M) == [("510", "Inför e-arkiv."), ("1", "Förvaltningen ser över sina processer.")]
-    assert renderer.measure_numbers(content.items["plan"]) == {"atgard-510": "510", "atgard-1": 1}
+    assert measure_numbers(content, content.items["plan"]) == {"atgard-510": "510", "atgard-1": 1}
+
+
+def test_a_listed_goals_own_measures_come_first(project):
+    """Was: a goal the plan lists showed its assignments' measures but never its own."""
+    project.write("atgarder/atgard-2.yaml", {"type": "measure", "id": "atgard-2", "text": "Nämnden gör en ekonomisk plan.",
+                                             "parents": ["fokusmal-1"]})
+    content = project.model()
+    text = Renderer(content, ROOT / "templates").render(content.items["plan"], "verksamhetsplan.md.j2")
+    assert re.findall(r"^- - (\S+)\\\. (.*)$", text, re.M) == [("1", "Nämnden gör en ekonomisk plan."),
+                                                           ("2", "Förvaltningen ser över sina processer.")]
+    assert measure_numbers(content, content.items["plan"]) == {"atgard-2": 1, "atgard-1": 2}
 
 
 # --------------------------------------------------------------------------

@@ -9,6 +9,9 @@ import pytest
 
 from styrdok.load import load_content
 from styrdok.model import build_model
+from styrdok.numbering import measure_numbers
+from styrdok.pipeline import check
+from styrdok.project import load_project
 from styrdok.render import Renderer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +73,30 @@ def test_every_measure_appears_exactly_once(content, rendered):
         for measure_id in scope:
             measure_text = " ".join(content.items[measure_id].text.split())
             assert sum(1 for _, shown in numbered if shown == measure_text) == 1, (document.id, measure_id)
+
+
+MEASURE_ROW = re.compile(r"^- - (\S+)\\\. (.*)$", re.M)  # a measure table's first cell: "7\. Text"
+
+
+def _numbers_shown(content, text: str) -> list[tuple[str, str]]:
+    """(measure id, number) for every row of a document's Markdown that shows a measure's text
+    after a number, in document order."""
+    by_text = {" ".join(m.text.split()): m.id for m in content.of_type("measure")}
+    return [(by_text[shown], number) for number, shown in MEASURE_ROW.findall(text) if shown in by_text]
+
+
+@pytest.mark.parametrize("project", [ROOT, ROOT / "examples" / "alvnas"], ids=["example", "alvnas"])
+def test_the_numbering_is_what_each_document_shows(project):
+    """styrdok.numbering (used by diffs and revision tables) against the rendered documents: the
+    same measures, the same numbers, in the same order. (Älvnäs has no measures: both are empty.)"""
+    project = load_project(project)
+    result = check(project.content, project.schemas)
+    content = build_model(result.loaded, result.schemas)
+    renderer = Renderer(content, project.templates, content_dir=project.content)
+    for document in content.documents:
+        shown = _numbers_shown(content, renderer.render(document, project.templates.kind(document.kind).template))
+        numbers = measure_numbers(content, document)
+        assert shown == [(measure_id, str(number)) for measure_id, number in numbers.items()], document.id
 
 
 def test_business_plan_shows_all_42_measures(content, rendered):

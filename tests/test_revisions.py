@@ -54,7 +54,7 @@ def test_kinds_follow_from_the_two_versions(tmp_path):
     shutil.copytree(ROOT / "content", new_dir)
     _revise(new_dir)
     old, new = build_model(load_content(ROOT / "content")), build_model(load_content(new_dir))
-    table = revision_table(old, new, PLAN, "v2023", ROOT / "templates")
+    table = revision_table(old, new, PLAN, "v2023")
     kinds = {r.number: (r.kind, r.target, r.comment) for r in table.revisions}
     assert kinds[1] == ("reworded", 2, "Målgruppen vidgades.")  # measure 2 was merged into it
     assert kinds[2] == ("merged", 1, "Ingår nu i åtgärd 1.")
