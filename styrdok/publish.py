@@ -83,30 +83,15 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
     looks = {doc.id: Presentation(templates, branding, _contents_depth(doc, templates)) for doc in chosen}
     formats = formats or set(FORMATS)
     try:
-        markdown, digests, missing, built, jobs = {}, {}, [], [], []
-        for doc in chosen:
-            try:
-                if getattr(doc, "as_of", None):  # built from the content of an earlier version, its definition included
-                    doc_jobs, rendered = renderer.render_adopted(
-                        doc, lambda doc=doc: adopted(doc, content, origin), lambda old: _outputs(old, templates),
-                        lambda old, model: _revision_tables(old, model, content))
-                else:
-                    doc_jobs = [(doc, template, stem) for template, stem in _outputs(doc, templates)]
-                    rendered = {stem: renderer.render(doc, template, stem) for _doc, template, stem in doc_jobs}
-            except history.HistoryMissing as gap:
-                missing.append(gap)
-                continue
-            for stem, (markdown[stem], provenance) in rendered.items():
-                digests[stem] = provenance and provenance.content_sha256
-            built.append(doc)
-            jobs += doc_jobs
         with target.locked():
             staging = target.staging()
+            exports = Exports(staging, formats, timestamp, looks, progress, workers or os.cpu_count() or 1, cache)
+            if progress:
+                progress.start(len(jobs))
+            with exports:
+                missing, built = _render_all(chosen, renderer, exports, content, origin, templates)
+                artifacts = exports.artifacts()
             renderer.keep()
-            artifacts = _export_all(jobs, markdown, staging, formats, timestamp, looks, progress,
-                                    workers=workers or os.cpu_count() or 1, cache=cache)
-            for artifact in artifacts:
-                artifact.content_sha256 = digests[artifact.path.stem]
             target.switch(staging, [artifact.entry() for artifact in artifacts], origin.as_dict(),
                           keep=_kept(model.documents, built, formats))
             cache.prune()
@@ -118,6 +103,28 @@ def build(content: Path, output: Path, *, documents: list[str] | None = None, fo
         raise IncompleteBuild(artifacts, missing)
     cache.record(target.path, stamp, renderer.versions)
     return artifacts
+
+
+def _render_all(chosen: list[Item], renderer, exports: Exports, content: Path, origin, templates: Templates):
+    """Render each document and hand its Markdown to ``exports`` at once, so that exports run
+    while the next document renders. Returns the gaps in history and the documents built."""
+    missing, built = [], []
+    for doc in chosen:
+        try:
+            if getattr(doc, "as_of", None):  # built from the content of an earlier version, its definition included
+                doc_jobs, rendered = renderer.render_adopted(
+                    doc, lambda doc=doc: adopted(doc, content, origin), lambda old: _outputs(old, templates),
+                    lambda old, model: _revision_tables(old, model, content))
+            else:
+                doc_jobs = [(doc, template, stem) for template, stem in _outputs(doc, templates)]
+                rendered = {stem: renderer.render(doc, template, stem) for _doc, template, stem in doc_jobs}
+        except history.HistoryMissing as gap:
+            missing.append(gap)
+            continue
+        for job in doc_jobs:
+            exports.submit(job, *rendered[job[2]])
+        built.append(doc)
+    return missing, built
 
 
 class ContentInvalid(Exception):
@@ -213,37 +220,51 @@ def _outputs(document: Item, templates: Templates) -> list[tuple[str, str]]:
     return outputs
 
 
-def _export_all(jobs, markdown, staging, formats, timestamp, looks, progress, workers: int,
-                cache: ExportCache) -> list[Artifact]:
-    """Export every rendered Markdown text, ``workers`` documents at a time, the longest first;
-    return the files in the jobs' order. Files the cache holds for the same Markdown and
-    settings are taken from it.
+class Exports:
+    """The exports of a build, ``workers`` documents at a time, each started as soon as its
+    Markdown is submitted; files the cache holds for the same Markdown and settings are
+    taken from it. ``artifacts()`` lists the files in the order they were submitted.
 
     Threads suffice: pandoc and typst run in child processes, and a thread waiting for
     one releases the GIL; only the charts not yet in the cache, the Word finish, the web page
     check and the hashing run in Python."""
-    def one(job):
+
+    def __init__(self, staging: Path, formats: set[str], timestamp: int, looks: dict, progress, workers: int,
+                 cache: ExportCache):
+        self.staging, self.formats, self.timestamp, self.looks = staging, formats, timestamp, looks
+        self.progress, self.cache = progress, cache
+        self.pool = ThreadPoolExecutor(max_workers=workers)
+        self.futures = []
+
+    def __enter__(self) -> Exports:
+        return self
+
+    def __exit__(self, *failure) -> None:
+        self.pool.shutdown(cancel_futures=failure[0] is not None)
+
+    def submit(self, job, text, provenance) -> None:
+        """Start exporting one rendered text (``job`` is (document, template, stem))."""
+        self.futures.append(self.pool.submit(self._one, job, text, provenance and provenance.content_sha256))
+
+    def artifacts(self) -> list[Artifact]:
+        """Every exported file, once all are done; raises the first export's error."""
+        return [artifact for future in self.futures for artifact in future.result()]
+
+    def _one(self, job, text, content_sha256: str | None) -> list[Artifact]:
         document, _template, stem = job
         started = time.perf_counter()
-        text = markdown[stem]
-        keys = {fmt: cache.key(text, fmt, stem, looks[document.id], timestamp, text.charts) for fmt in formats}
-        digests = {fmt: cache.fetch(key, fmt, staging / f"{stem}.{fmt}") for fmt, key in keys.items()}
+        look, cache = self.looks[document.id], self.cache
+        keys = {fmt: cache.key(text, fmt, stem, look, self.timestamp, text.charts) for fmt in self.formats}
+        digests = {fmt: cache.fetch(key, fmt, self.staging / f"{stem}.{fmt}") for fmt, key in keys.items()}
         missing = {fmt for fmt, digest in digests.items() if digest is None}
         if missing:
-            paths = export(markdown[stem], staging, stem, missing, timestamp=timestamp, presentation=looks[document.id],
-                           charts=markdown[stem].charts, cache=cache)
+            paths = export(text, self.staging, stem, missing, timestamp=self.timestamp, presentation=look,
+                           charts=text.charts, cache=cache)
             for fmt, path in paths.items():
                 digests[fmt] = sha256_of(path)
                 cache.store(keys[fmt], fmt, path, digests[fmt])
-        if progress:
+        if self.progress:
             title = document.title if stem == document.id else f"Tjänsteskrivelse: {document.title}"
-            progress.done(title, stem, time.perf_counter() - started)
-        return [Artifact(document.id, fmt, staging / f"{stem}.{fmt}", digests[fmt]) for fmt in sorted(formats)]
-
-    if progress:
-        progress.start(len(jobs))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        # the longest texts first, so that no core ends up alone with a long document at the end
-        futures = {index: pool.submit(one, jobs[index])
-                   for index in sorted(range(len(jobs)), key=lambda index: -len(markdown[jobs[index][2]]))}
-        return [artifact for index in range(len(jobs)) for artifact in futures[index].result()]
+            self.progress.done(title, stem, time.perf_counter() - started)
+        return [Artifact(document.id, fmt, self.staging / f"{stem}.{fmt}", digests[fmt], content_sha256)
+                for fmt in sorted(self.formats)]
