@@ -7,9 +7,11 @@ file and its sha256.
 
 from __future__ import annotations
 
+import heapq
 import os
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -221,9 +223,10 @@ def _outputs(document: Item, templates: Templates) -> list[tuple[str, str]]:
 
 
 class Exports:
-    """The exports of a build, ``workers`` documents at a time, each started as soon as its
-    Markdown is submitted; files the cache holds for the same Markdown and settings are
-    taken from it. ``artifacts()`` lists the files in the order they were submitted.
+    """The exports of a build, ``workers`` documents at a time, started as soon as each
+    Markdown is submitted; a free worker takes the longest text waiting, so that no core ends
+    up alone with a long document at the end. Files the cache holds for the same Markdown and
+    settings are taken from it. ``artifacts()`` lists the files in the order they were submitted.
 
     Threads suffice: pandoc and typst run in child processes, and a thread waiting for
     one releases the GIL; only the charts not yet in the cache, the Word finish, the web page
@@ -234,7 +237,9 @@ class Exports:
         self.staging, self.formats, self.timestamp, self.looks = staging, formats, timestamp, looks
         self.progress, self.cache = progress, cache
         self.pool = ThreadPoolExecutor(max_workers=workers)
-        self.futures = []
+        self.waiting: list[tuple] = []  # a heap: (-length, order, job, text, checksum, its Future)
+        self.futures: list[Future] = []  # in the order submitted
+        self.lock = threading.Lock()
 
     def __enter__(self) -> Exports:
         return self
@@ -243,8 +248,22 @@ class Exports:
         self.pool.shutdown(cancel_futures=failure[0] is not None)
 
     def submit(self, job, text, provenance) -> None:
-        """Start exporting one rendered text (``job`` is (document, template, stem))."""
-        self.futures.append(self.pool.submit(self._one, job, text, provenance and provenance.content_sha256))
+        """Queue one rendered text for export (``job`` is (document, template, stem))."""
+        with self.lock:
+            future = Future()
+            heapq.heappush(self.waiting, (-len(text), len(self.futures), job, text,
+                                          provenance and provenance.content_sha256, future))
+            self.futures.append(future)
+        self.pool.submit(self._take)
+
+    def _take(self) -> None:
+        """Export the longest text waiting."""
+        with self.lock:
+            _length, _order, job, text, checksum, future = heapq.heappop(self.waiting)
+        try:
+            future.set_result(self._one(job, text, checksum))
+        except BaseException as error:  # noqa: B036 - handed to artifacts(), which raises it
+            future.set_exception(error)
 
     def artifacts(self) -> list[Artifact]:
         """Every exported file, once all are done; raises the first export's error."""
