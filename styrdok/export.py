@@ -77,20 +77,21 @@ def export(markdown: str, out_dir: Path, stem: str, formats: set[str], *,
     paths = {fmt: out_dir / f"{stem}.{fmt}" for fmt in sorted(formats)}
     resources = Path(resource_dir or out_dir).resolve()
     _check_metadata_blocks(markdown, stem)
+    source = markdown.encode("utf-8")
     runs: list[_PandocRun] = []
     staged: dict[Path, Path] = {}  # temporary file -> final path
     drawn: list[Path] = []
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         # pandoc reads while the charts are drawn: only its writers open them
-        reading = [_PandocRun("json", markdown.encode("utf-8"), None, resources, timestamp, presentation)
+        reading = [_PandocRun("json", source, None, resources, timestamp, presentation)
                    ] if formats - {"md"} else []
         runs += reading
         drawn = charting.write([c for c in charts if isinstance(c, charting.Chart)], resources,
                                set(formats) - {"md"}, presentation.branding, cache)
         drawn += images.stage([c for c in charts if isinstance(c, images.StagedImage)], resources)
         if "md" in formats:
-            staged[_write_temp(paths["md"], markdown.encode("utf-8"))] = paths["md"]
+            staged[_write_temp(paths["md"], source)] = paths["md"]
         document = reading[0].output() if reading else b""
         # All writers start at once; typst's first, as typst waits for it.
         for fmt in ("pdf", "docx", "html"):
