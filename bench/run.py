@@ -233,13 +233,19 @@ def import_styrdok():
 # --------------------------------------------------------------------------
 
 
-@target("validate", "validate a content tree, cold (no parse cache), vs reading and parsing it with PyYAML's C loader")
-def bench_validate(ctx: Context) -> Outcome:
+def validate_setup(ctx: Context):
+    """What both validate targets start from: styrdok's pipeline, the corpus (checked clean,
+    which fills the parse cache), its file count and the CLI run."""
     pipeline = import_styrdok()
     content = ctx.content
     files = parse_all(content)
     check_clean(pipeline, content)
-    cli = validate_cli(ctx, content)
+    return pipeline, content, files, validate_cli(ctx, content)
+
+
+@target("validate", "validate a content tree, cold (no parse cache), vs reading and parsing it with PyYAML's C loader")
+def bench_validate(ctx: Context) -> Outcome:
+    pipeline, content, files, cli = validate_setup(ctx)
 
     def cold(run: Callable[[], object]) -> Callable[[], object]:
         def without_cache():
@@ -271,11 +277,7 @@ def bench_validate(ctx: Context) -> Outcome:
 
 @target("validate-warm", "validate a content tree again after editing one file vs reading and parsing it with PyYAML's C loader")
 def bench_validate_warm(ctx: Context) -> Outcome:
-    pipeline = import_styrdok()
-    content = ctx.content
-    files = parse_all(content)
-    check_clean(pipeline, content)  # and fills the parse cache
-    cli = validate_cli(ctx, content)
+    pipeline, content, files, cli = validate_setup(ctx)  # the parse cache filled
     edited = sorted((content / "atgarder").glob("*.yaml"))[0]
     original = edited.read_bytes()
     edits = [0]
