@@ -157,21 +157,16 @@ class DocumentRenderer:
         """The commit the document's ``as_of`` names now (``history.HistoryMissing`` when this
         copy of the repository lacks it)."""
         history.require(document.id, self.root, document.as_of, history.AS_OF)
-        self._repo = self._repo or gitsource.repo_root(self.root)
-        return gitsource.resolve(self._repo, document.as_of)
+        return self._resolve(document.as_of)
 
     def _kept_adopted(self, context: str, commit: str) -> tuple[list, Provenance] | None:
         """The kept render of a document built as adopted from ``commit``, if the templates and
         versions it read are unchanged: ((template, stem, Markdown) per output, provenance)."""
-        record = self.cache.reads(context)
         try:
-            reads = Reads.from_dict(record) if record is not None else None
-            if reads is None or reads.files or not self._current_versions(reads):
+            kept = self._kept_entry(context)
+            if kept is None or kept[0].files:  # the version's own files are never in its record
                 return None
-            own = self._provenance(reads)
-            entry = self.cache.markdown(self._key(context, own)) if own else None
-            if not entry:
-                return None
+            reads, own, entry = kept
             at_version = self.origin.at_version(commit, entry["commit_date"], entry["content_sha256"])
             texts = [(text["template"], text["stem"], Rendered(text["markdown"], self._charts(text["charts"])))
                      for text in entry["outputs"]]
@@ -191,28 +186,41 @@ class DocumentRenderer:
 
     def _kept(self, context: str) -> tuple[Rendered, Provenance] | None:
         """The kept render for ``context``, if what it read is unchanged."""
-        record = self.cache.reads(context)
         try:
-            reads = Reads.from_dict(record) if record is not None else None
-            if reads is None or not self._current_versions(reads):
+            kept = self._kept_entry(context)
+            if kept is None:
                 return None
-            provenance = self._provenance(reads)
-            entry = self.cache.markdown(self._key(context, provenance)) if provenance else None
-            if entry:
-                self.versions.update(reads.versions)
-            return (Rendered(entry["markdown"], self._charts(entry["charts"])), provenance) if entry else None
+            reads, provenance, entry = kept
+            rendered = Rendered(entry["markdown"], self._charts(entry["charts"]))
         except (KeyError, TypeError, ValueError, AttributeError):  # a foreign record or entry
             return None
+        self.versions.update(reads.versions)
+        return rendered, provenance
+
+    def _kept_entry(self, context: str) -> tuple[Reads, Provenance, dict] | None:
+        """The record of the render kept for ``context``, its provenance now and its cache entry,
+        if every input it read still exists and its key (so those inputs) is unchanged."""
+        record = self.cache.reads(context)
+        reads = Reads.from_dict(record) if record is not None else None
+        if reads is None or not self._current_versions(reads):
+            return None
+        provenance = self._provenance(reads)
+        entry = self.cache.markdown(self._key(context, provenance)) if provenance else None
+        return (reads, provenance, entry) if entry else None
 
     def _current_versions(self, reads: Reads) -> bool:
         """Each earlier version the render read, as its ref names a commit now; False when one is gone."""
         for ref in reads.versions:
             try:
-                self._repo = self._repo or gitsource.repo_root(self.root)
-                reads.versions[ref] = gitsource.resolve(self._repo, ref)
+                reads.versions[ref] = self._resolve(ref)
             except SetupError:
                 return False
         return True
+
+    def _resolve(self, ref: str) -> str:
+        """The commit ``ref`` names now (SetupError when it names none)."""
+        self._repo = self._repo or gitsource.repo_root(self.root)
+        return gitsource.resolve(self._repo, ref)
 
     def _provenance(self, reads: Reads) -> Provenance | None:
         """The document's provenance from what it read; None when an input no longer exists."""
